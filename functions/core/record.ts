@@ -69,6 +69,8 @@ export class FirewallRecord {
   arp_htype: number | null = null;
   arp_ptype: number | null = null;
   arp_opcode: number | null = null;
+  arp_mac_src: string | null = null;
+  arp_mac_dst: string | null = null;
   uid: number | null = null;
   gid: number | null = null;
   mark: number | null = null;
@@ -89,6 +91,11 @@ export interface Quarantined {
   readonly source_key: string | null;
 }
 
-export function quarantine(reason: string, raw: string, lineNo: number, sourceKey: string | null): Quarantined {
+export function quarantine(
+  reason: string,
+  raw: string,
+  lineNo: number,
+  sourceKey: string | null,
+): Quarantined {
   return { quarantined: true, reason, raw, line_no: lineNo, source_key: sourceKey };
 }

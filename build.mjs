@@ -1,0 +1,28 @@
+// Bundles the CLI and every Lambda entry point (functions/*.ts) with esbuild,
+// and reports each bundle's size (a small bundle is a fast cold start).
+import { readdirSync, statSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  // Native addons cannot be bundled; the AWS SDK v3 is in the Lambda runtime but we bundle it
+  // to pin the version we test against.
+  external: ['@duckdb/node-api', '@duckdb/node-bindings*'],
+  // ESM bundles need a require() for the CommonJS dependencies they inline.
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+  logLevel: 'warning',
+};
+
+const entries = readdirSync('functions').filter((f) => f.endsWith('.ts'));
+for (const f of entries) {
+  const name = f.replace(/\.ts$/, '');
+  const outfile = name === 'cli' ? 'dist/cli.mjs' : `dist/${name}/index.mjs`;
+  await build({ ...common, entryPoints: [`functions/${f}`], outfile });
+  console.log(`built ${outfile} (${(statSync(outfile).size / 1024).toFixed(1)} KiB)`);
+}

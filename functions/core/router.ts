@@ -1,0 +1,101 @@
+/**
+ * Routes encoded lines to one output per partition, in bounded memory.
+ *
+ * Each open partition buffers up to `flushChars` of text before handing it to
+ * its PartOutput (which compresses and stores it). At most `maxOpen` outputs
+ * are open at once: when another partition is needed, the least recently used
+ * one is closed, and if that partition shows up again it continues in a new
+ * part (`index` + 1). The same input therefore always yields the same parts,
+ * which keeps re-ingestion idempotent.
+ */
+
+/** One output object being written: text in, compressed and stored by the adapter. */
+export interface PartOutput {
+  /** Returns a promise only when the caller must wait (backpressure). */
+  write(text: string): Promise<void> | undefined;
+  end(): Promise<void>;
+}
+
+/** Where parts go: the local warehouse, or S3. `partition` is '' for an unpartitioned table. */
+export interface PartStore {
+  open(table: string, partition: string, index: number): PartOutput;
+}
+
+interface OpenPart {
+  readonly out: PartOutput;
+  buf: string[];
+  chars: number;
+}
+
+export interface RouterOptions {
+  maxOpen?: number;
+  flushChars?: number;
+}
+
+export class PartitionRouter {
+  private readonly open = new Map<string, OpenPart>();
+  private readonly nextIndex = new Map<string, number>();
+  private readonly maxOpen: number;
+  private readonly flushChars: number;
+  /** Every table/partition/index opened, in order: what this run wrote. */
+  readonly parts: { table: string; partition: string; index: number }[] = [];
+
+  constructor(
+    private readonly store: PartStore,
+    opts: RouterOptions = {},
+  ) {
+    this.maxOpen = opts.maxOpen ?? 48;
+    this.flushChars = opts.flushChars ?? 1 << 18;
+  }
+
+  /** Adds one encoded line (no newline). Returns a promise only when it had to write (await it: backpressure). */
+  add(table: string, partition: string, line: string): Promise<void> | undefined {
+    const id = `${table}/${partition}`;
+    let part = this.open.get(id);
+    let pending: Promise<void> | undefined;
+    if (part === undefined) {
+      pending = this.evictIfFull();
+      const index = this.nextIndex.get(id) ?? 0;
+      this.nextIndex.set(id, index + 1);
+      part = { out: this.store.open(table, partition, index), buf: [], chars: 0 };
+      this.parts.push({ table, partition, index });
+      this.open.set(id, part);
+    } else if (this.open.size > 1) {
+      // Keep Map order = recency, so the first key is the least recently used.
+      this.open.delete(id);
+      this.open.set(id, part);
+    }
+    part.buf.push(line);
+    part.chars += line.length + 1;
+    if (part.chars >= this.flushChars) {
+      const w = this.flush(part);
+      if (w !== undefined) pending = pending ? pending.then(() => w) : w;
+    }
+    return pending;
+  }
+
+  /** Writes out and closes every open part. */
+  async close(): Promise<void> {
+    const parts = [...this.open.values()];
+    this.open.clear();
+    for (const part of parts) {
+      await this.flush(part);
+      await part.out.end();
+    }
+  }
+
+  private flush(part: OpenPart): Promise<void> | undefined {
+    if (part.buf.length === 0) return undefined;
+    const text = `${part.buf.join('\n')}\n`;
+    part.buf = [];
+    part.chars = 0;
+    return part.out.write(text);
+  }
+
+  private evictIfFull(): Promise<void> | undefined {
+    if (this.open.size < this.maxOpen) return undefined;
+    const [id, lru] = this.open.entries().next().value as [string, OpenPart];
+    this.open.delete(id);
+    return Promise.resolve(this.flush(lru)).then(() => lru.out.end());
+  }
+}
