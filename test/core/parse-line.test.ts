@@ -4,6 +4,7 @@ import { splitLines } from '../../functions/core/lines.ts';
 import {
   isQuarantined,
   MAX_LINE_CHARS,
+  type ParseOptions,
   type ParseResult,
   parseLine,
 } from '../../functions/core/parse-line.ts';
