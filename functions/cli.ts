@@ -9,6 +9,7 @@ import { emptyStats, encodeQuarantine, type IngestStats } from './core/ingest.ts
 import { encodeJsonLine } from './core/json-lines.ts';
 import { splitLines } from './core/lines.ts';
 import { isQuarantined, parseLine } from './core/parse-line.ts';
+import { formatCsv, formatJsonLines, formatTable } from './core/table-format.ts';
 
 const USAGE = `fwlake — Linux firewall (netfilter) kernel logs into a queryable lake
 
@@ -20,6 +21,10 @@ Usage:
       Parse and write Hive-partitioned gzip JSON lines under DIR/firewall/
       (dt=yyyy-MM-dd/hour=HH) and quarantined lines under DIR/quarantine/.
       Default DIR: ./warehouse. Re-ingesting the same input replaces its output.
+
+  fwlake sql "SELECT ..." [--warehouse DIR] [--format table|csv|json]
+      Run SQL with DuckDB (embedded) over the warehouse's \`firewall\` view,
+      whose columns are listed in the README.
 
 Options:
   --reference-time ISO  Syslog stamps have no year: place them in the year that
@@ -40,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'parse') return await parseCommand(rest);
     if (command === 'ingest') return await ingestCommand(rest);
+    if (command === 'sql') return await sqlCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -60,6 +66,7 @@ function options(args: string[]) {
         'reference-time': { type: 'string' },
         host: { type: 'string' },
         warehouse: { type: 'string' },
+        format: { type: 'string' },
       },
     });
   } catch (e) {
@@ -150,6 +157,28 @@ async function ingestCommand(args: string[]): Promise<number> {
   }
   return failed > 0 ? 1 : 0;
 }
+
+async function sqlCommand(args: string[]): Promise<number> {
+  const { values, positionals } = options(args);
+  if (positionals.length !== 1) throw new UsageError('sql takes one quoted SQL statement');
+  const format = (values.format as string | undefined) ?? 'table';
+  const formatter = FORMATS[format];
+  if (formatter === undefined) throw new UsageError(`--format must be table, csv or json, not "${format}"`);
+  // DuckDB is a native addon: load it only for the commands that query.
+  const { queryLocalWarehouse } = await import('./adapters/duckdb-warehouse.ts');
+  const res = await queryLocalWarehouse(
+    (values.warehouse as string | undefined) ?? './warehouse',
+    positionals[0],
+  );
+  process.stdout.write(`${formatter(res.columns, res.rows)}\n`);
+  return 0;
+}
+
+const FORMATS: Record<string, (columns: string[], rows: unknown[][]) => string> = {
+  table: formatTable,
+  csv: formatCsv,
+  json: formatJsonLines,
+};
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');

@@ -102,7 +102,7 @@ export const COLUMNS: readonly Column[] = [
   c('dpt', 'int', 'DPT=: destination port.'),
   c('tcp_seq', 'bigint', 'SEQ= (TCP, when logged with --log-tcp-sequence).'),
   c('tcp_ack', 'bigint', 'ACK= (TCP acknowledgement number).'),
-  c('window', 'int', 'WINDOW= (TCP).'),
+  c('window', 'int', 'WINDOW= (TCP receive window). A reserved word in SQL: write it "window".'),
   c('res', 'int', 'RES= (TCP reserved bits), as a number.'),
   c('tcp_flags', 'array<string>', 'TCP flags printed, in kernel order: AE CWR ECE URG ACK PSH RST SYN FIN.'),
   c('urgp', 'int', 'URGP= (TCP urgent pointer).'),

@@ -369,6 +369,7 @@ describe('relays that drop the tag and/or the host', () => {
 
   it('takes a lone plain word before IN= as the host (documented ambiguity)', () => {
     expectHeader(`Sep 17 22:26:23 fw1 ${NF}`, { tsMs: SEP17, host: 'fw1', prefix: '' });
+    expectHeader(`Sep 17 22:26:23 DROP ${NF}`, { tsMs: SEP17, host: 'DROP', prefix: '' });
     expectHeader(`Sep 17 22:26:23 fw1 DROP ${NF}`, { tsMs: SEP17, host: 'fw1', prefix: 'DROP ' });
   });
 

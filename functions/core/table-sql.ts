@@ -1,0 +1,86 @@
+/**
+ * The table definitions, generated from the schema: the DuckDB view over a
+ * local warehouse and the Athena (Glue) DDL over the lake bucket. Both read
+ * the same layout with explicit column types, never by guessing from data.
+ */
+import { RECORDS_TABLE } from './ingest.ts';
+import { ATHENA_TYPE, COLUMNS, DUCKDB_TYPE, PARTITION_COLUMNS, SCHEMA_VERSION } from './schema.ts';
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+/** Quoted identifier: `window` is a reserved word in DuckDB (and Hive), so every name is quoted. */
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** `{ts: 'TIMESTAMP', host: 'VARCHAR', ...}` for DuckDB's read_json. */
+export function duckdbColumnsStruct(): string {
+  return `{${COLUMNS.map((c) => `${ident(c.name)}: ${sqlString(DUCKDB_TYPE[c.type])}`).join(', ')}}`;
+}
+
+/** The glob of every JSON-lines part of the records table under a warehouse folder. */
+export function warehouseGlob(warehouseDir: string): string {
+  return `${warehouseDir.replace(/\/+$/, '')}/${RECORDS_TABLE}/dt=*/hour=*/*.json.gz`;
+}
+
+/**
+ * `CREATE VIEW firewall AS ...` over a local warehouse: the same columns and
+ * partition columns (`dt`, `hour` as text) Athena sees.
+ */
+export function duckdbCreateView(warehouseDir: string, view = RECORDS_TABLE): string {
+  const hiveTypes = `{${PARTITION_COLUMNS.map((c) => `${ident(c.name)}: ${sqlString(DUCKDB_TYPE[c.type])}`).join(', ')}}`;
+  return [
+    `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM read_json(${sqlString(warehouseGlob(warehouseDir))},`,
+    "  format = 'newline_delimited', compression = 'gzip',",
+    `  hive_partitioning = true, hive_types = ${hiveTypes},`,
+    `  columns = ${duckdbColumnsStruct()})`,
+  ].join('\n');
+}
+
+export interface AthenaTableOptions {
+  database: string;
+  table?: string;
+  /** `s3://bucket/firewall/` */
+  location: string;
+  /** First day partition projection enumerates, yyyy-MM-dd. */
+  projectionStart?: string;
+}
+
+/**
+ * Athena DDL for the JSON-lines table with partition projection (no crawler,
+ * no MSCK REPAIR): `dt` as a date range up to NOW, `hour` as 00-23. The Hive
+ * JSON SerDe reads `ts` as written (`yyyy-MM-dd HH:mm:ss.SSS` is the
+ * java.sql.Timestamp form it parses by default) and omitted keys as NULL.
+ */
+export function athenaCreateTable(o: AthenaTableOptions): string {
+  const table = o.table ?? RECORDS_TABLE;
+  const location = o.location.endsWith('/') ? o.location : `${o.location}/`;
+  const cols = COLUMNS.map((c) => `  \`${c.name}\` ${ATHENA_TYPE[c.type]} COMMENT ${sqlString(c.doc)}`).join(
+    ',\n',
+  );
+  const parts = PARTITION_COLUMNS.map((c) => `\`${c.name}\` ${ATHENA_TYPE[c.type]}`).join(', ');
+  return `CREATE EXTERNAL TABLE IF NOT EXISTS \`${o.database}\`.\`${table}\` (
+${cols}
+)
+PARTITIONED BY (${parts})
+ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
+STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION ${sqlString(location)}
+TBLPROPERTIES (
+  'fwlake.schema_version' = '${SCHEMA_VERSION}',
+  'projection.enabled' = 'true',
+  'projection.dt.type' = 'date',
+  'projection.dt.format' = 'yyyy-MM-dd',
+  'projection.dt.range' = '${o.projectionStart ?? '2024-01-01'},NOW',
+  'projection.dt.interval' = '1',
+  'projection.dt.interval.unit' = 'DAYS',
+  'projection.hour.type' = 'integer',
+  'projection.hour.range' = '0,23',
+  'projection.hour.digits' = '2',
+  'storage.location.template' = '${location}dt=\${dt}/hour=\${hour}/'
+)`;
+}
+
+/** The README's column table, so the README cannot drift from the schema (a test compares them). */
+export function columnsMarkdown(): string {
+  const rows = [...COLUMNS, ...PARTITION_COLUMNS].map((c) => `| \`${c.name}\` | ${c.type} | ${c.doc} |`);
+  return ['| column | type | meaning |', '|---|---|---|', ...rows].join('\n');
+}
