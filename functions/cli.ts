@@ -144,9 +144,9 @@ async function ingestCommand(args: string[]): Promise<number> {
           `${s.firstTs !== null ? ` (${iso(s.firstTs)} .. ${iso(s.lastTs!)})` : ''}; ` +
           `${res.files.length} files under ${warehouse} as ${res.sourceId}-*; ${secs.toFixed(2)} s, ${rate} lines/s\n`,
       );
-      if (res.droppedChars > 0) {
+      if (res.droppedBytes > 0) {
         process.stdout.write(
-          `${path}: ${res.droppedChars} characters of overlong lines were cut (see quarantine)\n`,
+          `${path}: ${res.droppedBytes} bytes of overlong lines were cut (see quarantine)\n`,
         );
       }
     } catch (e) {

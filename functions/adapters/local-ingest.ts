@@ -30,7 +30,7 @@ export interface LocalIngestResult {
   sourceId: string;
   bytesRead: number;
   files: string[];
-  droppedChars: number;
+  droppedBytes: number;
 }
 
 export async function ingestLocal(path: string, opts: LocalIngestOptions): Promise<LocalIngestResult> {
@@ -38,7 +38,7 @@ export async function ingestLocal(path: string, opts: LocalIngestOptions): Promi
   const referenceMs = opts.referenceMs ?? (path === '-' ? Date.now() : (await stat(path)).mtimeMs);
   const store = new LocalWarehouse(opts.warehouse);
   const router = new PartitionRouter(store);
-  const lineStats = { droppedChars: 0 };
+  const lineStats = { droppedBytes: 0 };
   let stats = emptyStats();
   try {
     stats = await ingestLines(
@@ -54,5 +54,5 @@ export async function ingestLocal(path: string, opts: LocalIngestOptions): Promi
   }
   const sourceId = input.digest().slice(0, 20);
   const files = await store.commit(sourceId, [RECORDS_TABLE, QUARANTINE_TABLE]);
-  return { stats, sourceId, bytesRead: input.bytesRead(), files, droppedChars: lineStats.droppedChars };
+  return { stats, sourceId, bytesRead: input.bytesRead(), files, droppedBytes: lineStats.droppedBytes };
 }

@@ -79,10 +79,11 @@ let cacheD1 = Number.NaN;
 let cacheD2 = Number.NaN;
 let cacheWholeDay = Number.NaN;
 
-// ISO date cache: the `YYYY-MM-DDT` of the last good ISO stamp and the epoch of that day.
-let isoPrefix = '';
+// ISO day cache: start of (year, month, day).
+let isoY = -1;
+let isoM = -1;
+let isoD = -1;
 let isoDay = 0;
-let isoTod = 0;
 
 function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -315,56 +316,30 @@ function stamp3164(line: string, p: number, end: number, referenceMs: number): n
 /**
  * ISO 8601 / RFC 3339 `YYYY-MM-DDThh:mm:ss[.frac][Z|+hh:mm|+hhmm|+hh]` at p ('T', 't' or a
  * space between date and time; no offset means UTC). Same result convention as stamp3164.
- * The date part of the last good stamp is kept (isoPrefix, isoDay): consecutive lines share it,
- * and one native indexOf beats re-reading its 11 characters.
  */
 function stampIso(line: string, p: number, end: number): number {
-  const ip = isoPrefix;
-  const cached = ip.length !== 0 && line.charCodeAt(p + 9) === ip.charCodeAt(9) && line.indexOf(ip, p) === p;
-  let y1 = 0;
-  let y2 = 0;
-  let mo = 0;
-  let d = 0;
-  if (!cached) {
-    y1 = two(line, p);
-    y2 = two(line, p + 2);
-    mo = two(line, p + 5);
-    d = two(line, p + 8);
-    const sep = line.charCodeAt(p + 10);
-    if (
-      y1 < 0 ||
-      y2 < 0 ||
-      mo < 0 ||
-      d < 0 ||
-      line.charCodeAt(p + 4) !== 45 ||
-      line.charCodeAt(p + 7) !== 45 ||
-      (sep !== 84 && sep !== 116 && sep !== SP)
-    ) {
-      return NONE;
-    }
-  }
-  const r = isoTime(line, p, end);
-  if (r !== OK) return r;
-  if (!cached) {
-    const start = mo >= 1 && mo <= 12 ? dayStart(y1 * 100 + y2, mo - 1, d) : Number.NaN;
-    if (Number.isNaN(start)) return invalid(line, p, stampEnd);
-    isoDay = start;
-    isoPrefix = line.slice(p, p + 11);
-  }
-  stampMs = isoDay + isoTod;
-  return OK;
-}
-
-/**
- * The `hh:mm:ss[.frac][offset]` of an ISO stamp starting at p. Sets isoTod (ms since the
- * start of the stamp's day in UTC, offset applied, so possibly negative or past a day) and
- * stampEnd.
- */
-function isoTime(line: string, p: number, end: number): number {
+  const y1 = two(line, p);
+  const y2 = two(line, p + 2);
+  const mo = two(line, p + 5);
+  const d = two(line, p + 8);
+  const sep = line.charCodeAt(p + 10);
   const h = two(line, p + 11);
   const m = two(line, p + 14);
   const s = two(line, p + 17);
-  if (h < 0 || m < 0 || s < 0 || line.charCodeAt(p + 13) !== COLON || line.charCodeAt(p + 16) !== COLON) {
+  if (
+    y1 < 0 ||
+    y2 < 0 ||
+    mo < 0 ||
+    d < 0 ||
+    h < 0 ||
+    m < 0 ||
+    s < 0 ||
+    line.charCodeAt(p + 4) !== 45 ||
+    line.charCodeAt(p + 7) !== 45 ||
+    (sep !== 84 && sep !== 116 && sep !== SP) ||
+    line.charCodeAt(p + 13) !== COLON ||
+    line.charCodeAt(p + 16) !== COLON
+  ) {
     return NONE;
   }
   let i = p + 19;
@@ -397,8 +372,17 @@ function isoTime(line: string, p: number, end: number): number {
     if (c === 45) offMin = -offMin;
   }
   if (!stampEnds(line, i, end)) return NONE;
-  if (h > 23 || m > 59 || s > 59) return invalid(line, p, i);
-  isoTod = ((h * 60 + m) * 60 + s) * 1000 + ms - offMin * 60_000;
+  const year = y1 * 100 + y2;
+  if (mo < 1 || mo > 12 || h > 23 || m > 59 || s > 59) return invalid(line, p, i);
+  if (year !== isoY || mo !== isoM || d !== isoD) {
+    const start = dayStart(year, mo - 1, d);
+    if (Number.isNaN(start)) return invalid(line, p, i);
+    isoY = year;
+    isoM = mo;
+    isoD = d;
+    isoDay = start;
+  }
+  stampMs = isoDay + ((h * 60 + m) * 60 + s) * 1000 + ms - offMin * 60_000;
   stampEnd = i;
   return OK;
 }

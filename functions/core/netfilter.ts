@@ -15,6 +15,7 @@
  */
 import { ipv4At, ipv6At } from './address.ts';
 import { FirewallRecord } from './record.ts';
+import { StringCache } from './string-cache.ts';
 
 // Scanner state lives in module variables: one line is scanned at a time, and
 // this keeps the hot path free of property loads and allocations.
@@ -58,12 +59,29 @@ function here(): string {
   return `"${s.slice(p, q)}"`;
 }
 
-/** Consumes `key` if it stands at the cursor. A char loop: TurboFan inlines it, unlike startsWith. */
+/**
+ * Consumes the mandatory `KEY=` that the kernel prints next. The order is
+ * fixed, so the key's first letter and its '=' at the right place tell it from
+ * anything else that could stand there; comparing every letter of every key
+ * measurably slowed the whole parser (the values are still fully checked).
+ */
+function key(k: string): boolean {
+  const n = k.length;
+  if (s.charCodeAt(p) === k.charCodeAt(0) && s.charCodeAt(p + n - 1) === 61) {
+    p += n;
+    return true;
+  }
+  return false;
+}
+
+/** Consumes `key` if it stands at the cursor (every character compared: for optional and ambiguous keys). */
 function at(key: string): boolean {
   const n = key.length;
-  if (p + n > s.length) return false;
-  for (let i = 0; i < n; i++) if (s.charCodeAt(p + i) !== key.charCodeAt(i)) return false;
-  p += n;
+  const str = s;
+  const q = p;
+  if (q + n > str.length) return false;
+  for (let i = 0; i < n; i++) if (str.charCodeAt(q + i) !== key.charCodeAt(i)) return false;
+  p = q + n;
   return true;
 }
 
@@ -87,19 +105,35 @@ function word(): string {
 
 /** A decimal unsigned integer no larger than max; -1 (and a reason) if not. */
 function uint(name: string, max: number): number {
+  // Locals, not the module's s/p/e, inside the loop: V8 keeps them in registers.
+  const str = s;
+  const end = e;
   const q = p;
+  let i = q;
   let n = 0;
-  while (p < e) {
-    const c = s.charCodeAt(p);
+  while (i < end) {
+    const c = str.charCodeAt(i);
     if (c < 48 || c > 57) break;
     n = n * 10 + (c - 48);
-    p++;
+    i++;
   }
-  if (p === q || p - q > 10 || n > max || (p < e && s.charCodeAt(p) !== SPACE && s.charCodeAt(p) !== 93)) {
-    while (p < e && s.charCodeAt(p) !== SPACE) p++;
-    fail(`invalid ${name} ${JSON.stringify(s.slice(q, p))}`);
+  if (
+    i === q ||
+    i - q > 10 ||
+    n > max ||
+    (i < end && str.charCodeAt(i) !== SPACE && str.charCodeAt(i) !== 93)
+  ) {
+    while (i < end && str.charCodeAt(i) !== SPACE) i++;
+    p = i;
+    fail(`invalid ${name} ${JSON.stringify(str.slice(q, i))}`);
     return -1;
   }
+  // The kernel separates fields with one space: take it here, leave anything else to sep().
+  if (i < end && str.charCodeAt(i) === SPACE && str.charCodeAt(i + 1) !== SPACE) {
+    p = i + 1;
+    return n;
+  }
+  p = i;
   sep();
   return n;
 }
@@ -136,13 +170,10 @@ function hex(name: string, max: number, needPrefix: boolean): number {
 /** An address value; IPv6 comes back in RFC 5952 form. */
 function address(name: string): string | null {
   const q = p;
+  p = valueEnd();
+  // IPv4 never has a colon; every IPv6 text form has one among its first five characters.
   let colon = false;
-  while (p < e) {
-    const c = s.charCodeAt(p);
-    if (c === SPACE) break;
-    if (c === 58) colon = true;
-    p++;
-  }
+  for (let i = q; i < q + 5 && i < p; i++) if (s.charCodeAt(i) === 58) colon = true;
   const a = colon ? ipv6At(s, q, p) : ipv4At(s, q, p);
   if (a === null) {
     fail(`invalid ${name} address ${JSON.stringify(s.slice(q, p))}`);
@@ -150,6 +181,23 @@ function address(name: string): string | null {
   }
   sep();
   return a;
+}
+
+/** End of the value at the cursor: the next space, or the end. Native indexOf beats a char loop here. */
+function valueEnd(): number {
+  const sp = s.indexOf(' ', p);
+  return sp === -1 || sp > e ? e : sp;
+}
+
+const ifaces = new StringCache<never>(4);
+
+/** An interface name (may be empty), reusing the string of a recent line's. */
+function iface(): string {
+  const end = valueEnd();
+  const v = end > p ? ifaces.intern(s, p, end) : '';
+  p = end;
+  sep();
+  return v;
 }
 
 /** `INCOMPLETE [123 bytes]`: the kernel had fewer bytes than the header it wanted to print. */
@@ -166,10 +214,10 @@ function incomplete(r: FirewallRecord): boolean {
 // ---------------------------------------------------------------- common part
 
 function scanCommon(r: FirewallRecord): void {
-  if (!at('IN=')) return void fail(`expected IN= at ${here()}`);
-  const inIf = word();
-  if (!at('OUT=')) return void fail(`expected OUT= at ${here()}`);
-  const outIf = word();
+  if (!key('IN=')) return void fail(`expected IN= at ${here()}`);
+  const inIf = iface();
+  if (!key('OUT=')) return void fail(`expected OUT= at ${here()}`);
+  const outIf = iface();
   if (inIf !== '') r.in_iface = inIf;
   if (outIf !== '') r.out_iface = outIf;
   r.direction = inIf !== '' ? (outIf !== '' ? 'forward' : 'in') : outIf !== '' ? 'out' : null;
@@ -181,10 +229,14 @@ function scanCommon(r: FirewallRecord): void {
 
 function scanLink(r: FirewallRecord): void {
   if (at('MAC=')) {
-    const q = p;
-    while (p < e && s.charCodeAt(p) !== SPACE) p++;
-    const mac = s.slice(q, p);
-    if (!splitEthernet(mac, r)) r.mac_raw = mac;
+    const end = valueEnd();
+    const parts = end - p === 41 ? (macs.get(s, p, end) ?? newMac(end)) : null;
+    if (parts !== null) {
+      r.mac_dst = parts[0];
+      r.mac_src = parts[1];
+      r.ethertype = parts[2];
+    } else r.mac_raw = s.slice(p, end);
+    p = end;
     sep();
     if (at('TUNNEL=')) r.tunnel = word();
     return;
@@ -192,32 +244,37 @@ function scanLink(r: FirewallRecord): void {
   // --log-macdecode: MACSRC= MACDST= [VPROTO= VID=] MACPROTO=
   if (at('MACSRC=')) {
     r.mac_src = word();
-    if (!at('MACDST=')) return void fail(`expected MACDST= at ${here()}`);
+    if (!key('MACDST=')) return void fail(`expected MACDST= at ${here()}`);
     r.mac_dst = word();
     if (at('VPROTO=')) {
       r.vlan_proto = word();
-      if (!at('VID=')) return void fail(`expected VID= at ${here()}`);
+      if (!key('VID=')) return void fail(`expected VID= at ${here()}`);
       const vid = uint('VID', 4095);
       if (vid >= 0) r.vlan_id = vid;
     }
-    if (!at('MACPROTO=')) return void fail(`expected MACPROTO= at ${here()}`);
+    if (!key('MACPROTO=')) return void fail(`expected MACPROTO= at ${here()}`);
     r.ethertype = word();
   }
 }
 
-/** A 14-byte Ethernet header `dd:dd:dd:dd:dd:dd:ss:ss:ss:ss:ss:ss:tt:tt` becomes dst, src, ethertype. */
-function splitEthernet(mac: string, r: FirewallRecord): boolean {
-  if (mac.length !== 41) return false;
+/** MAC headers seen recently, with their split: most lines of a host share a few. */
+const macs = new StringCache<readonly [string, string, string] | null>(6);
+
+function newMac(end: number): readonly [string, string, string] | null {
+  const mac = s.slice(p, end);
+  return macs.set(mac, splitEthernet(mac));
+}
+
+/** A 14-byte Ethernet header `dd:dd:dd:dd:dd:dd:ss:ss:ss:ss:ss:ss:tt:tt` as [dst, src, ethertype], or null. */
+function splitEthernet(mac: string): readonly [string, string, string] | null {
+  if (mac.length !== 41) return null;
   for (let i = 0; i < 41; i++) {
     const c = mac.charCodeAt(i);
     if (i % 3 === 2) {
-      if (c !== 58) return false;
-    } else if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) return false;
+      if (c !== 58) return null;
+    } else if (!((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102))) return null;
   }
-  r.mac_dst = mac.slice(0, 17);
-  r.mac_src = mac.slice(18, 35);
-  r.ethertype = mac.slice(36, 38) + mac.slice(39, 41);
-  return true;
+  return [mac.slice(0, 17), mac.slice(18, 35), mac.slice(36, 38) + mac.slice(39, 41)];
 }
 
 // ---------------------------------------------------------------- network layer
@@ -254,7 +311,7 @@ function scanArp(r: FirewallRecord): void {
   r.arp_mac_src = word();
   if (!at('IPSRC=')) return void fail(`expected IPSRC= at ${here()}`);
   r.src = address('IPSRC');
-  if (!at('MACDST=')) return void fail(`expected MACDST= at ${here()}`);
+  if (!key('MACDST=')) return void fail(`expected MACDST= at ${here()}`);
   r.arp_mac_dst = word();
   if (!at('IPDST=')) return void fail(`expected IPDST= at ${here()}`);
   r.dst = address('IPDST');
@@ -268,10 +325,10 @@ function scanArp(r: FirewallRecord): void {
  */
 function scanPacket(r: FirewallRecord, inner: boolean): void {
   r.src = address('SRC');
-  if (!at('DST=')) return void fail(`expected DST= at ${here()}`);
+  if (!key('DST=')) return void fail(`expected DST= at ${here()}`);
   r.dst = address('DST');
   if (err !== null) return;
-  if (!at('LEN=')) return void fail(`expected LEN= at ${here()}`);
+  if (!key('LEN=')) return void fail(`expected LEN= at ${here()}`);
   r.len = uint('LEN', 0xffffffff);
   let fragment: boolean;
   if (at('TC=')) {
@@ -282,7 +339,7 @@ function scanPacket(r: FirewallRecord, inner: boolean): void {
     fragment = scanIPv4Header(r);
   }
   if (err !== null || atPacketEnd(inner)) return;
-  if (!at('PROTO=')) return void fail(`expected PROTO= at ${here()}`);
+  if (!key('PROTO=')) return void fail(`expected PROTO= at ${here()}`);
   scanTransport(r, fragment, inner);
 }
 
@@ -291,6 +348,10 @@ function atPacketEnd(inner: boolean): boolean {
 }
 
 const IP_FLAGS = ['CE', 'DF', 'MF'];
+/** Shared, read-only flag lists for each combination (null: no flag printed). */
+const IP_FLAG_SETS: readonly (string[] | null)[] = Array.from({ length: 8 }, (_, bits) =>
+  bits === 0 ? null : IP_FLAGS.filter((_f, i) => bits & (1 << i)),
+);
 
 /** A bare word (a flag) standing alone at the cursor. */
 function atWord(w: string): boolean {
@@ -305,22 +366,17 @@ function atWord(w: string): boolean {
 
 /** From TOS= on. Returns true for a non-first fragment (no transport header follows). */
 function scanIPv4Header(r: FirewallRecord): boolean {
-  if (!at('TOS=')) return fail(`expected TOS= or TC= at ${here()}`);
+  if (!key('TOS=')) return fail(`expected TOS= or TC= at ${here()}`);
   r.tos = hex('TOS', 0xff, false); // old kernels printed TOS=00, new ones TOS=0x00
-  if (!at('PREC=')) return fail(`expected PREC= at ${here()}`);
+  if (!key('PREC=')) return fail(`expected PREC= at ${here()}`);
   r.prec = hex('PREC', 0xff, false);
-  if (!at('TTL=')) return fail(`expected TTL= at ${here()}`);
+  if (!key('TTL=')) return fail(`expected TTL= at ${here()}`);
   r.ttl = uint('TTL', 255);
-  if (!at('ID=')) return fail(`expected ID= at ${here()}`);
+  if (!key('ID=')) return fail(`expected ID= at ${here()}`);
   r.ip_id = uint('ID', 65535);
-  let flags: string[] | null = null;
-  for (let i = 0; i < IP_FLAGS.length; i++) {
-    if (atWord(IP_FLAGS[i])) {
-      if (flags === null) flags = [IP_FLAGS[i]];
-      else flags.push(IP_FLAGS[i]);
-    }
-  }
-  r.ip_flags = flags;
+  let bits = 0;
+  for (let i = 0; i < IP_FLAGS.length; i++) if (atWord(IP_FLAGS[i])) bits |= 1 << i;
+  r.ip_flags = IP_FLAG_SETS[bits];
   let fragment = false;
   if (at('FRAG:')) {
     r.frag_offset = uint('FRAG', 65535);
@@ -351,9 +407,9 @@ function hexDump(name: string): string | null {
 /** From TC= on (LEN= already read). Returns true for a non-first fragment. */
 function scanIPv6Header(r: FirewallRecord): boolean {
   r.tc = uint('TC', 255);
-  if (!at('HOPLIMIT=')) return fail(`expected HOPLIMIT= at ${here()}`);
+  if (!key('HOPLIMIT=')) return fail(`expected HOPLIMIT= at ${here()}`);
   r.hop_limit = uint('HOPLIMIT', 255);
-  if (!at('FLOWLBL=')) return fail(`expected FLOWLBL= at ${here()}`);
+  if (!key('FLOWLBL=')) return fail(`expected FLOWLBL= at ${here()}`);
   r.flow_label = uint('FLOWLBL', 0xfffff);
   let fragment = false;
   // Extension headers, with (--log-ip-options: inside `OPT ( ... )`) or without the wrapper.
@@ -425,11 +481,11 @@ function scanTransport(r: FirewallRecord, fragment: boolean, inner: boolean): vo
       return;
     case 'UDP':
     case 'UDPLITE':
-      if (!at('SPT=')) return void fail(`expected SPT= at ${here()}`);
+      if (!key('SPT=')) return void fail(`expected SPT= at ${here()}`);
       r.spt = uint('SPT', 65535);
-      if (!at('DPT=')) return void fail(`expected DPT= at ${here()}`);
+      if (!key('DPT=')) return void fail(`expected DPT= at ${here()}`);
       r.dpt = uint('DPT', 65535);
-      if (!at('LEN=')) return void fail(`expected UDP LEN= at ${here()}`);
+      if (!key('LEN=')) return void fail(`expected UDP LEN= at ${here()}`);
       r.udp_len = uint('UDP LEN', 65535);
       return;
     case 'ICMP':
@@ -493,24 +549,24 @@ function tcpFlagBit(): number {
 }
 
 function scanTcp(r: FirewallRecord): void {
-  if (!at('SPT=')) return void fail(`expected SPT= at ${here()}`);
+  if (!key('SPT=')) return void fail(`expected SPT= at ${here()}`);
   r.spt = uint('SPT', 65535);
-  if (!at('DPT=')) return void fail(`expected DPT= at ${here()}`);
+  if (!key('DPT=')) return void fail(`expected DPT= at ${here()}`);
   r.dpt = uint('DPT', 65535);
   if (at('SEQ=')) {
     r.tcp_seq = uint('SEQ', 0xffffffff);
-    if (!at('ACK=')) return void fail(`expected ACK= at ${here()}`);
+    if (!key('ACK=')) return void fail(`expected ACK= at ${here()}`);
     r.tcp_ack = uint('ACK', 0xffffffff);
   }
-  if (!at('WINDOW=')) return void fail(`expected WINDOW= at ${here()}`);
+  if (!key('WINDOW=')) return void fail(`expected WINDOW= at ${here()}`);
   r.window = uint('WINDOW', 65535);
-  if (!at('RES=')) return void fail(`expected RES= at ${here()}`);
+  if (!key('RES=')) return void fail(`expected RES= at ${here()}`);
   r.res = hex('RES', 0xff, true);
   // Flag words (the kernel's order is AE CWR ECE URG ACK PSH RST SYN FIN; accept any), then URGP=.
   let bits = 0;
   for (let b = tcpFlagBit(); b !== 0; b = tcpFlagBit()) bits |= b;
   r.tcp_flags = FLAG_SETS[bits];
-  if (!at('URGP=')) return void fail(`expected a TCP flag or URGP= at ${here()}`);
+  if (!key('URGP=')) return void fail(`expected a TCP flag or URGP= at ${here()}`);
   r.urgp = uint('URGP', 65535);
   if (at('OPT (')) {
     if (at('TRUNCATED)')) {
@@ -521,16 +577,16 @@ function scanTcp(r: FirewallRecord): void {
 }
 
 function scanIcmp(r: FirewallRecord, v6: boolean, inner: boolean): void {
-  if (!at('TYPE=')) return void fail(`expected TYPE= at ${here()}`);
+  if (!key('TYPE=')) return void fail(`expected TYPE= at ${here()}`);
   const type = uint('ICMP TYPE', 255);
   r.icmp_type = type;
-  if (!at('CODE=')) return void fail(`expected CODE= at ${here()}`);
+  if (!key('CODE=')) return void fail(`expected CODE= at ${here()}`);
   r.icmp_code = uint('ICMP CODE', 255);
   if (err !== null || atPacketEnd(inner)) return;
   if (incomplete(r)) return;
   if (at('ID=')) {
     r.icmp_id = uint('ICMP ID', 65535);
-    if (!at('SEQ=')) return void fail(`expected SEQ= at ${here()}`);
+    if (!key('SEQ=')) return void fail(`expected SEQ= at ${here()}`);
     r.icmp_seq = uint('ICMP SEQ', 65535);
     return;
   }
@@ -567,7 +623,7 @@ function scanQuoted(r: FirewallRecord): void {
 function scanTrailer(r: FirewallRecord): void {
   if (at('UID=')) {
     r.uid = uint('UID', 0xffffffff);
-    if (!at('GID=')) return void fail(`expected GID= at ${here()}`);
+    if (!key('GID=')) return void fail(`expected GID= at ${here()}`);
     r.gid = uint('GID', 0xffffffff);
   }
   if (at('MARK=')) r.mark = hex('MARK', 0xffffffff, true);

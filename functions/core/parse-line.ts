@@ -8,8 +8,9 @@
  */
 import { Header, parseJournalJson, parseSyslogHeader } from './framing.ts';
 import { scanNetfilter } from './netfilter.ts';
-import { classifyPrefix } from './prefix.ts';
+import { classifyPrefix, type PrefixInfo } from './prefix.ts';
 import { FirewallRecord, type Quarantined, quarantine } from './record.ts';
+import { StringCache } from './string-cache.ts';
 
 /** The kernel writes lines under 1 KiB; a journal JSON line is a few KiB. Anything longer is not a log line. */
 export const MAX_LINE_CHARS = 65536;
@@ -26,6 +27,8 @@ export interface ParseOptions {
 export type ParseResult = FirewallRecord | Quarantined | null;
 
 const header = new Header();
+/** Recent log prefixes with what they say: a firewall has few, and each line has one. */
+const prefixes = new StringCache<PrefixInfo>(6);
 
 /** Not a netfilter line. */
 const NONE = -1;
@@ -92,8 +95,13 @@ export function parseLine(line: string, lineNo: number, opts: ParseOptions): Par
   let pe = nfStart;
   while (pe > prefixStart && text.charCodeAt(pe - 1) === 32) pe--;
   if (pe > prefixStart) {
-    const prefix = text.slice(prefixStart, pe);
-    const info = classifyPrefix(prefix);
+    let prefix = prefixes.key(text, prefixStart, pe);
+    let info: PrefixInfo;
+    if (prefix !== null) info = prefixes.get(text, prefixStart, pe)!;
+    else {
+      prefix = text.slice(prefixStart, pe);
+      info = prefixes.set(prefix, classifyPrefix(prefix));
+    }
     r.prefix = prefix;
     r.action = info.action;
     r.rule_set = info.ruleSet;

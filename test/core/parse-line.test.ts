@@ -324,7 +324,7 @@ describe('bytes to lines', () => {
   });
 
   it('cuts an overlong line so memory stays bounded, and counts what it dropped', async () => {
-    const stats = { droppedChars: 0 };
+    const stats = { droppedBytes: 0 };
     const out: string[] = [];
     const big = 'IN='.padEnd(MAX_LINE_CHARS * 3, 'y');
     for await (const b of splitLines(chunks([big.slice(0, 100_000), big.slice(100_000), '\nnext\n']), stats))
@@ -332,6 +332,6 @@ describe('bytes to lines', () => {
     assert.equal(out.length, 2);
     assert.equal(out[0].length, MAX_LINE_CHARS + 1);
     assert.equal(out[1], 'next');
-    assert.equal(stats.droppedChars, MAX_LINE_CHARS * 3 - MAX_LINE_CHARS - 1);
+    assert.equal(stats.droppedBytes, MAX_LINE_CHARS * 3 - MAX_LINE_CHARS - 1);
   });
 });
