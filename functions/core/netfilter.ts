@@ -4,263 +4,420 @@
  *
  * The kernel prints its fields in a fixed order (common part, link header, IP
  * header, one transport header, then UID/GID and MARK), each followed by one
- * space. So this is a hand-written, order-driven scanner over char codes: at
- * each point it knows which keys may come next, which is also how it tells the
- * repeated keys apart (IP `LEN` vs UDP `LEN`, IP `ID` vs ICMP echo `ID`, TCP
- * `SEQ` vs ICMP `SEQ`): by where they stand, never by name alone.
+ * space. So this is a hand-written, order-driven scanner: at each point it
+ * knows which keys may come next, which is also how it tells the repeated keys
+ * apart (IP `LEN` vs UDP `LEN`, IP `ID` vs ICMP echo `ID`, TCP `SEQ` vs ICMP
+ * `SEQ`): by where they stand, never by name alone.
  *
  * Anything the kernel would not print (a bad number, an invalid address, a
  * token out of place) stops the scan with a reason; the caller quarantines the
  * line with it. Nothing here throws on input.
+ *
+ * Why it is written this way (measured, see bench/): it reads the line's
+ * bytes, which V8 reads about 2.5x faster than string chars; every reader takes
+ * the position as an argument and returns the next one (-1 on error), so the
+ * position lives in a register, not in module state; the value read comes
+ * back in `num` (or the record directly). This made the scanner ~3x faster than
+ * the same logic over a shared cursor.
  */
-import { ipv4At, ipv6At } from './address.ts';
+import { ipv4Scan, ipv4Text, ipv6At } from './address.ts';
 import { FirewallRecord } from './record.ts';
 import { StringCache } from './string-cache.ts';
 
-// Scanner state lives in module variables: one line is scanned at a time, and
-// this keeps the hot path free of property loads and allocations.
+// One line is scanned at a time: its text, its bytes and its end live here.
 let s = '';
-let p = 0;
+let b = new Uint8Array(0);
 let e = 0;
+/** The number the last numeric reader read. */
+let num = 0;
+/** The text the last word or address reader read. */
+let word = '';
+/** Why the scan stopped, or null. */
 let err: string | null = null;
+/** Whether the packet being read is a non-first fragment (no transport header follows). */
+let fragment = false;
 
 const SPACE = 32;
+const RBRACKET = 93;
 
-/** Scans `line[start, end)` (start is the index of `IN=`). Returns null, or why the line is not valid. */
-export function scanNetfilter(line: string, start: number, end: number, r: FirewallRecord): string | null {
-  s = line;
-  p = start;
+const encoder = new TextEncoder();
+// Room for the longest line (MAX_LINE_CHARS UTF-16 units, up to 3 bytes each) and zero padding, so a
+// look-ahead past the end reads 0, never a stale byte of an earlier line.
+const SCRATCH = new Uint8Array(65536 * 3 + 64);
+const PAD = 16;
+
+/**
+ * Scans the netfilter part of `line`, from `start` (the index of `IN=`) to the
+ * end, into `r`. Returns null, or why the line is not valid. The kernel prints
+ * these fields in ASCII; a netfilter part with other characters (U+FFFD where
+ * the input had a bad byte) is not one it wrote.
+ */
+export function scanNetfilter(line: string, start: number, r: FirewallRecord): string | null {
+  let text = line;
+  let from = start;
+  let n = encoder.encodeInto(text, SCRATCH).written;
+  if (n !== text.length) {
+    // Something before IN= (a prefix, a host) is not ASCII: byte and char offsets differ. Scan the part alone.
+    text = line.slice(start);
+    from = 0;
+    n = encoder.encodeInto(text, SCRATCH).written;
+    if (n !== text.length) return nonAscii(text);
+  }
+  SCRATCH.fill(0, n, n + PAD);
+  s = text;
+  b = SCRATCH;
   // Trailing spaces are the kernel's own (each field ends with one); some relays strip them.
-  while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
+  let end = n;
+  while (end > from && isBlank(b[end - 1])) end--;
   e = end;
   err = null;
-  scanCommon(r);
-  if (err === null) scanLink(r);
-  if (err === null) scanNetwork(r);
-  const reason = err;
+  let p = scanCommon(from, r);
+  if (p >= 0) p = scanLink(p, r);
+  if (p >= 0) scanNetwork(p, r);
   s = '';
-  return reason;
+  return err;
+}
+
+/** Names the field holding the first non-ASCII character. */
+function nonAscii(text: string): string {
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) < 128) i++;
+  const a = text.lastIndexOf(' ', i) + 1;
+  const z = text.indexOf(' ', i);
+  return `non-ASCII character in ${JSON.stringify(text.slice(a, z === -1 ? text.length : z))}`;
 }
 
 function isBlank(c: number): boolean {
   return c === SPACE || c === 9 || c === 13 || c === 10;
 }
 
-function fail(reason: string): false {
-  if (err === null) err = reason;
-  return false;
+// ---------------------------------------------------------------- primitives
+
+/**
+ * Every key and word the scanner looks for, with its bytes, built once: V8
+ * reads a byte array much faster than a string's characters.
+ */
+interface Token {
+  readonly text: string;
+  readonly bytes: Uint8Array;
+  readonly first: number;
+  readonly len: number;
+  /** The key without its '=', for messages. */
+  readonly name: string;
 }
 
-/** What stands at the cursor, for error messages. */
-function here(): string {
+function token(text: string): Token {
+  const bytes = new TextEncoder().encode(text);
+  return { text, bytes, first: bytes[0], len: bytes.length, name: text.replace(/[=:]$/, '') };
+}
+
+const T = {
+  ACK: token('ACK'),
+  ACK_NUM: token('ACK='),
+  AE: token('AE'),
+  AH_EXT: token('AH '),
+  ARP: token('ARP '),
+  CODE: token('CODE='),
+  CWR: token('CWR'),
+  DPT: token('DPT='),
+  DST: token('DST='),
+  ECE: token('ECE'),
+  ESP_EXT: token('ESP '),
+  FIN: token('FIN'),
+  FLOWLBL: token('FLOWLBL='),
+  FRAG: token('FRAG:'),
+  FRAG_ID: token('ID:'),
+  GATEWAY: token('GATEWAY='),
+  GID: token('GID='),
+  HOPLIMIT: token('HOPLIMIT='),
+  HTYPE: token('HTYPE='),
+  ID: token('ID='),
+  IN: token('IN='),
+  INCOMPLETE: token('INCOMPLETE '),
+  INCOMPLETE_BYTES: token('INCOMPLETE ['),
+  IPDST: token('IPDST='),
+  IPSRC: token('IPSRC='),
+  LEN: token('LEN='),
+  MAC: token('MAC='),
+  MACDST: token('MACDST='),
+  MACPROTO: token('MACPROTO='),
+  MACSRC: token('MACSRC='),
+  MARK: token('MARK='),
+  MTU: token('MTU='),
+  OPCODE: token('OPCODE='),
+  OPT_GROUP: token('OPT ( '),
+  OPT_HEX: token('OPT ('),
+  OUT: token('OUT='),
+  PARAMETER: token('PARAMETER='),
+  PHYSIN: token('PHYSIN='),
+  PHYSOUT: token('PHYSOUT='),
+  POINTER: token('POINTER='),
+  PREC: token('PREC='),
+  PROTO: token('PROTO='),
+  PSH: token('PSH'),
+  PTYPE: token('PTYPE='),
+  P_AH: token('AH'),
+  P_ESP: token('ESP'),
+  P_GRE: token('GRE'),
+  P_ICMP: token('ICMP'),
+  P_ICMPV6: token('ICMPv6'),
+  P_SCTP: token('SCTP'),
+  P_TCP: token('TCP'),
+  P_UDP: token('UDP'),
+  P_UDPLITE: token('UDPLITE'),
+  RES: token('RES='),
+  RST: token('RST'),
+  SEQ: token('SEQ='),
+  SPI: token('SPI='),
+  SPT: token('SPT='),
+  SRC: token('SRC='),
+  SYN: token('SYN'),
+  TC: token('TC='),
+  TOS: token('TOS='),
+  TRUNCATED: token('TRUNCATED'),
+  TRUNCATED_OPT: token('TRUNCATED)'),
+  TTL: token('TTL='),
+  TUNNEL: token('TUNNEL='),
+  TYPE: token('TYPE='),
+  UID: token('UID='),
+  UNKNOWN_EXT: token('Unknown Ext Hdr '),
+  URG: token('URG'),
+  URGP: token('URGP='),
+  VID: token('VID='),
+  VPROTO: token('VPROTO='),
+  WINDOW: token('WINDOW='),
+};
+
+/** Records why the scan stops; returns -1, the position every reader returns on error. */
+function fail(reason: string): number {
+  if (err === null) err = reason;
+  return -1;
+}
+
+/** What stands at p, for error messages. */
+function at(p: number): string {
   if (p >= e) return 'end of line';
   let q = p;
-  while (q < e && s.charCodeAt(q) !== SPACE && q - p < 24) q++;
+  while (q < e && b[q] !== SPACE && q - p < 24) q++;
   return `"${s.slice(p, q)}"`;
 }
 
+function expected(what: string, p: number): number {
+  return fail(`expected ${what} at ${at(p)}`);
+}
+
+/** Whether `word` stands at p (every character compared: for optional and ambiguous tokens). */
+function is(p: number, tok: Token): boolean {
+  const buf = b;
+  const bytes = tok.bytes;
+  const n = tok.len;
+  if (buf[p] !== tok.first || p + n > e + 1) return false;
+  for (let i = 1; i < n; i++) if (buf[p + i] !== bytes[i]) return false;
+  return true;
+}
+
+/** Whether the bare word (a flag) stands at p: followed by a space or the end. */
+function isWord(p: number, tok: Token): boolean {
+  const after = p + tok.len;
+  return is(p, tok) && (after >= e || b[after] === SPACE);
+}
+
 /**
- * Consumes the mandatory `KEY=` that the kernel prints next. The order is
- * fixed, so the key's first letter and its '=' at the right place tell it from
- * anything else that could stand there; comparing every letter of every key
- * measurably slowed the whole parser (the values are still fully checked).
+ * Whether the mandatory `KEY=` that the kernel prints next stands at p. The
+ * order is fixed, so the key's first letter and its '=' at the right place
+ * tell it from anything else that could stand there (the values after it are
+ * still fully checked); comparing every letter measurably slowed the scanner.
  */
-function key(k: string): boolean {
-  const n = k.length;
-  if (s.charCodeAt(p) === k.charCodeAt(0) && s.charCodeAt(p + n - 1) === 61) {
-    p += n;
-    return true;
-  }
-  return false;
+function isKey(p: number, key: Token): boolean {
+  return b[p] === key.first && b[p + key.len - 1] === 61;
 }
 
-/** Consumes `key` if it stands at the cursor (every character compared: for optional and ambiguous keys). */
-function at(key: string): boolean {
-  const n = key.length;
-  const str = s;
-  const q = p;
-  if (q + n > str.length) return false;
-  for (let i = 0; i < n; i++) if (str.charCodeAt(q + i) !== key.charCodeAt(i)) return false;
-  p = q + n;
-  return true;
+/** After a value ending at i: the position of the next token (past the space), or -1. */
+function next(i: number): number {
+  const buf = b;
+  if (i >= e) return e;
+  if (buf[i] !== SPACE) return fail(`unexpected ${at(i)}`);
+  i++;
+  while (i < e && buf[i] === SPACE) i++; // the kernel writes one; tolerate a relay's more
+  return i;
 }
 
-/** After a value: the end of the line, or the space(s) before the next token. */
-function sep(): boolean {
-  if (p >= e) return true;
-  if (s.charCodeAt(p) !== SPACE) return fail(`unexpected ${here()}`);
-  do p++;
-  while (p < e && s.charCodeAt(p) === SPACE);
-  return true;
-}
-
-/** A value running to the next space (may be empty). */
-function word(): string {
-  const q = p;
-  while (p < e && s.charCodeAt(p) !== SPACE) p++;
-  const w = p > q ? s.slice(q, p) : '';
-  sep();
-  return w;
-}
-
-/** A decimal unsigned integer no larger than max; -1 (and a reason) if not. */
-function uint(name: string, max: number): number {
-  // Locals, not the module's s/p/e, inside the loop: V8 keeps them in registers.
-  const str = s;
+/** End of the value at p: the next space, or the end of the line. */
+function valueEnd(p: number): number {
+  const buf = b;
   const end = e;
-  const q = p;
-  let i = q;
+  while (p < end && buf[p] !== SPACE) p++;
+  return p;
+}
+
+/** A decimal number no larger than max at p (into num); the next position, or -1. */
+function uint(p: number, name: string, max: number): number {
+  const buf = b;
+  const end = e;
+  let i = p;
   let n = 0;
   while (i < end) {
-    const c = str.charCodeAt(i);
+    const c = buf[i];
     if (c < 48 || c > 57) break;
     n = n * 10 + (c - 48);
     i++;
   }
-  if (
-    i === q ||
-    i - q > 10 ||
-    n > max ||
-    (i < end && str.charCodeAt(i) !== SPACE && str.charCodeAt(i) !== 93)
-  ) {
-    while (i < end && str.charCodeAt(i) !== SPACE) i++;
-    p = i;
-    fail(`invalid ${name} ${JSON.stringify(str.slice(q, i))}`);
-    return -1;
-  }
-  // The kernel separates fields with one space: take it here, leave anything else to sep().
-  if (i < end && str.charCodeAt(i) === SPACE && str.charCodeAt(i + 1) !== SPACE) {
-    p = i + 1;
-    return n;
-  }
-  p = i;
-  sep();
-  return n;
+  if (i === p || i - p > 10 || n > max) return badValue(p, name);
+  num = n;
+  if (i >= end) return end;
+  const c = buf[i];
+  if (c === SPACE && buf[i + 1] !== SPACE) return i + 1; // the usual single space
+  if (c === RBRACKET) return i; // the end of a quoted packet
+  return c === SPACE ? next(i) : badValue(p, name);
 }
 
-/** A hexadecimal unsigned integer (after an optional 0x) no larger than max; -1 if not. */
-function hex(name: string, max: number, needPrefix: boolean): number {
-  const q = p;
-  if (s.charCodeAt(p) === 48 && (s.charCodeAt(p + 1) | 32) === 120) p += 2;
-  else if (needPrefix) {
-    while (p < e && s.charCodeAt(p) !== SPACE) p++;
-    fail(`invalid ${name} ${JSON.stringify(s.slice(q, p))}`);
-    return -1;
-  }
-  const d = p;
+/** A hexadecimal number (after 0x, which `prefixed` requires) no larger than max (into num). */
+function hex(p: number, name: string, max: number, prefixed: boolean): number {
+  const buf = b;
+  const end = e;
+  let i = p;
+  if (buf[i] === 48 && (buf[i + 1] | 32) === 120) i += 2;
+  else if (prefixed) return badValue(p, name);
+  const digits = i;
   let n = 0;
-  while (p < e) {
-    const c = s.charCodeAt(p) | 32;
+  while (i < end) {
+    const c = buf[i] | 32;
     let v: number;
     if (c >= 48 && c <= 57) v = c - 48;
     else if (c >= 97 && c <= 102) v = c - 87;
     else break;
     n = n * 16 + v;
-    p++;
+    i++;
   }
-  if (p === d || p - d > 8 || n > max || (p < e && s.charCodeAt(p) !== SPACE)) {
-    while (p < e && s.charCodeAt(p) !== SPACE) p++;
-    fail(`invalid ${name} ${JSON.stringify(s.slice(q, p))}`);
-    return -1;
+  if (i === digits || i - digits > 8 || n > max || (i < end && buf[i] !== SPACE)) return badValue(p, name);
+  num = n;
+  return next(i);
+}
+
+function badValue(p: number, name: string): number {
+  return fail(`invalid ${name} ${JSON.stringify(s.slice(p, valueEnd(p)))}`);
+}
+
+/** Key and decimal value: `KEY=123 `. */
+function uintField(p: number, key: Token, max: number): number {
+  if (!isKey(p, key)) return expected(key.text, p);
+  return uint(p + key.len, key.name, max);
+}
+
+/** A word (may be empty) into `word`; the next position. */
+function readWord(p: number): number {
+  const end = valueEnd(p);
+  word = end > p ? s.slice(p, end) : '';
+  return next(end);
+}
+
+/** An address at p (into `word`); IPv6 comes back in RFC 5952 form. */
+function address(p: number, name: string): number {
+  // Most addresses are IPv4: read one in a single pass; anything else is tried as IPv6.
+  const v4End = ipv4Scan(b, p, e);
+  if (v4End !== -1 && (v4End === e || b[v4End] === SPACE)) {
+    word = ipv4Text(s, p, v4End);
+    return next(v4End);
   }
-  sep();
-  return n;
+  const end = valueEnd(p);
+  const a = ipv6At(s, p, end);
+  if (a === null) return fail(`invalid ${name} address ${JSON.stringify(s.slice(p, end))}`);
+  word = a;
+  return next(end);
 }
 
-/** An address value; IPv6 comes back in RFC 5952 form. */
-function address(name: string): string | null {
-  const q = p;
-  p = valueEnd();
-  // IPv4 never has a colon; every IPv6 text form has one among its first five characters.
-  let colon = false;
-  for (let i = q; i < q + 5 && i < p; i++) if (s.charCodeAt(i) === 58) colon = true;
-  const a = colon ? ipv6At(s, q, p) : ipv4At(s, q, p);
-  if (a === null) {
-    fail(`invalid ${name} address ${JSON.stringify(s.slice(q, p))}`);
-    return null;
-  }
-  sep();
-  return a;
-}
-
-/** End of the value at the cursor: the next space, or the end. Native indexOf beats a char loop here. */
-function valueEnd(): number {
-  const sp = s.indexOf(' ', p);
-  return sp === -1 || sp > e ? e : sp;
-}
-
-const ifaces = new StringCache<never>(4);
-
-/** An interface name (may be empty), reusing the string of a recent line's. */
-function iface(): string {
-  const end = valueEnd();
-  const v = end > p ? ifaces.intern(s, p, end) : '';
-  p = end;
-  sep();
-  return v;
-}
-
-/** `INCOMPLETE [123 bytes]`: the kernel had fewer bytes than the header it wanted to print. */
-function incomplete(r: FirewallRecord): boolean {
-  if (!at('INCOMPLETE [')) return false;
-  r.truncated = true;
-  while (p < e && s.charCodeAt(p) !== 93) p++;
-  if (p >= e) return fail('unterminated INCOMPLETE [...]');
-  p++;
-  sep();
-  return true;
+/** `INCOMPLETE [123 bytes]`: the kernel had fewer bytes than the header it wanted to print. -2 if absent. */
+function incomplete(p: number): number {
+  if (!is(p, T.INCOMPLETE_BYTES)) return -2;
+  let i = p + 12;
+  while (i < e && b[i] !== RBRACKET) i++;
+  if (i >= e) return fail('unterminated INCOMPLETE [...]');
+  return next(i + 1);
 }
 
 // ---------------------------------------------------------------- common part
 
-function scanCommon(r: FirewallRecord): void {
-  if (!key('IN=')) return void fail(`expected IN= at ${here()}`);
-  const inIf = iface();
-  if (!key('OUT=')) return void fail(`expected OUT= at ${here()}`);
-  const outIf = iface();
+/**
+ * Interface names and MAC headers repeat from line to line: recognised in a
+ * small cache without allocating (see string-cache.ts).
+ */
+const ifaces = new StringCache<never>(4);
+
+function iface(p: number, end: number): string {
+  return end > p ? ifaces.internBytes(b, s, p, end) : '';
+}
+
+function scanCommon(p: number, r: FirewallRecord): number {
+  if (!isKey(p, T.IN)) return expected('IN=', p);
+  p += 3;
+  let end = valueEnd(p);
+  const inIf = iface(p, end);
+  p = next(end);
+  if (p < 0) return p;
+  if (!isKey(p, T.OUT)) return expected('OUT=', p);
+  p += 4;
+  end = valueEnd(p);
+  const outIf = iface(p, end);
+  p = next(end);
+  if (p < 0) return p;
   if (inIf !== '') r.in_iface = inIf;
   if (outIf !== '') r.out_iface = outIf;
   r.direction = inIf !== '' ? (outIf !== '' ? 'forward' : 'in') : outIf !== '' ? 'out' : null;
-  if (at('PHYSIN=')) r.phys_in = word();
-  if (at('PHYSOUT=')) r.phys_out = word();
+  if (b[p] === 80 && is(p, T.PHYSIN)) {
+    p = readWord(p + 7);
+    r.phys_in = word;
+  }
+  if (p >= 0 && b[p] === 80 && is(p, T.PHYSOUT)) {
+    p = readWord(p + 8);
+    r.phys_out = word;
+  }
+  return p;
 }
 
 // ---------------------------------------------------------------- link header
 
-function scanLink(r: FirewallRecord): void {
-  if (at('MAC=')) {
-    const end = valueEnd();
-    const parts = end - p === 41 ? (macs.get(s, p, end) ?? newMac(end)) : null;
+/** MAC headers seen recently, with their split: most lines of a host share a few. */
+const macs = new StringCache<readonly [string, string, string] | null>(6);
+
+function scanLink(p: number, r: FirewallRecord): number {
+  if (b[p] !== 77) return p; // 'M': MAC=, or MACSRC= with --log-macdecode
+  if (is(p, T.MAC)) {
+    p += 4;
+    const end = valueEnd(p);
+    const parts = end - p === 41 ? (macs.getBytes(b, p, end) ?? newMac(p, end)) : null;
     if (parts !== null) {
       r.mac_dst = parts[0];
       r.mac_src = parts[1];
       r.ethertype = parts[2];
     } else r.mac_raw = s.slice(p, end);
-    p = end;
-    sep();
-    if (at('TUNNEL=')) r.tunnel = word();
-    return;
-  }
-  // --log-macdecode: MACSRC= MACDST= [VPROTO= VID=] MACPROTO=
-  if (at('MACSRC=')) {
-    r.mac_src = word();
-    if (!key('MACDST=')) return void fail(`expected MACDST= at ${here()}`);
-    r.mac_dst = word();
-    if (at('VPROTO=')) {
-      r.vlan_proto = word();
-      if (!key('VID=')) return void fail(`expected VID= at ${here()}`);
-      const vid = uint('VID', 4095);
-      if (vid >= 0) r.vlan_id = vid;
+    p = next(end);
+    if (p >= 0 && is(p, T.TUNNEL)) {
+      p = readWord(p + 7);
+      r.tunnel = word;
     }
-    if (!key('MACPROTO=')) return void fail(`expected MACPROTO= at ${here()}`);
-    r.ethertype = word();
+    return p;
   }
+  if (!is(p, T.MACSRC)) return p;
+  p = readWord(p + 7);
+  r.mac_src = word;
+  if (p < 0 || !isKey(p, T.MACDST)) return p < 0 ? p : expected('MACDST=', p);
+  p = readWord(p + 7);
+  r.mac_dst = word;
+  if (p >= 0 && is(p, T.VPROTO)) {
+    p = readWord(p + 7);
+    r.vlan_proto = word;
+    // The kernel prints the whole tag control field (skb_vlan_tag_get): priority bits and all.
+    if (p >= 0) p = uintField(p, T.VID, 0xffff);
+    if (p >= 0) r.vlan_id = num;
+  }
+  if (p < 0) return p;
+  if (!isKey(p, T.MACPROTO)) return expected('MACPROTO=', p);
+  p = readWord(p + 9);
+  r.ethertype = word;
+  return p;
 }
 
-/** MAC headers seen recently, with their split: most lines of a host share a few. */
-const macs = new StringCache<readonly [string, string, string] | null>(6);
-
-function newMac(end: number): readonly [string, string, string] | null {
+function newMac(p: number, end: number): readonly [string, string, string] | null {
   const mac = s.slice(p, end);
   return macs.set(mac, splitEthernet(mac));
 }
@@ -279,43 +436,57 @@ function splitEthernet(mac: string): readonly [string, string, string] | null {
 
 // ---------------------------------------------------------------- network layer
 
-function scanNetwork(r: FirewallRecord): void {
+function scanNetwork(p: number, r: FirewallRecord): void {
   if (p >= e) return; // a non-IP, non-ARP frame (netdev/bridge families): link header only
-  if (at('SRC=')) {
-    scanPacket(r, false);
-    if (err === null) scanTrailer(r);
+  if (isKey(p, T.SRC)) {
+    p = scanPacket(p + 4, r, false);
+    if (p >= 0) scanTrailer(p, r);
     return;
   }
-  if (at('ARP ')) {
-    scanArp(r);
+  if (is(p, T.ARP)) {
+    scanArp(p + 4, r);
     return;
   }
-  if (at('TRUNCATED')) {
+  if (is(p, T.TRUNCATED)) {
     r.truncated = true;
     return;
   }
-  fail(`unexpected ${here()} where SRC=, ARP or the end was expected`);
+  fail(`unexpected ${at(p)} where SRC=, ARP or the end was expected`);
 }
 
-function scanArp(r: FirewallRecord): void {
+function scanArp(p: number, r: FirewallRecord): void {
   r.proto = 'ARP';
-  if (!at('HTYPE=')) return void fail(`expected ARP HTYPE= at ${here()}`);
-  r.arp_htype = uint('ARP HTYPE', 65535);
-  if (!at('PTYPE=')) return void fail(`expected PTYPE= at ${here()}`);
-  r.arp_ptype = hex('ARP PTYPE', 0xffff, true);
-  if (!at('OPCODE=')) return void fail(`expected OPCODE= at ${here()}`);
-  r.arp_opcode = uint('ARP OPCODE', 65535);
-  if (err !== null || p >= e) return;
-  if (incomplete(r)) return;
-  if (!at('MACSRC=')) return void fail(`unexpected ${here()} in ARP payload`);
-  r.arp_mac_src = word();
-  if (!at('IPSRC=')) return void fail(`expected IPSRC= at ${here()}`);
-  r.src = address('IPSRC');
-  if (!key('MACDST=')) return void fail(`expected MACDST= at ${here()}`);
-  r.arp_mac_dst = word();
-  if (!at('IPDST=')) return void fail(`expected IPDST= at ${here()}`);
-  r.dst = address('IPDST');
-  if (err === null && p < e) fail(`unexpected ${here()} after the ARP payload`);
+  if (!is(p, T.HTYPE)) return void expected('ARP HTYPE=', p);
+  p = uint(p + 6, 'ARP HTYPE', 65535);
+  if (p < 0) return;
+  r.arp_htype = num;
+  if (!is(p, T.PTYPE)) return void expected('PTYPE=', p);
+  p = hex(p + 6, 'ARP PTYPE', 0xffff, true);
+  if (p < 0) return;
+  r.arp_ptype = num;
+  if (!is(p, T.OPCODE)) return void expected('OPCODE=', p);
+  p = uint(p + 7, 'ARP OPCODE', 65535);
+  if (p < 0) return;
+  r.arp_opcode = num;
+  if (p >= e) return;
+  const inc = incomplete(p);
+  if (inc !== -2) {
+    if (inc >= 0) r.truncated = true;
+    return;
+  }
+  if (!is(p, T.MACSRC)) return void fail(`unexpected ${at(p)} in ARP payload`);
+  p = readWord(p + 7);
+  r.arp_mac_src = word;
+  if (p < 0 || !is(p, T.IPSRC)) return void (p >= 0 && expected('IPSRC=', p));
+  p = address(p + 6, 'IPSRC');
+  r.src = word;
+  if (p < 0 || !is(p, T.MACDST)) return void (p >= 0 && expected('MACDST=', p));
+  p = readWord(p + 7);
+  r.arp_mac_dst = word;
+  if (p < 0 || !is(p, T.IPDST)) return void (p >= 0 && expected('IPDST=', p));
+  p = address(p + 6, 'IPDST');
+  r.dst = word;
+  if (p >= 0 && p < e) fail(`unexpected ${at(p)} after the ARP payload`);
 }
 
 /**
@@ -323,139 +494,178 @@ function scanArp(r: FirewallRecord): void {
  * the transport header. `inner` is the packet quoted inside an ICMP error,
  * which ends at `]` and carries no UID/GID/MARK.
  */
-function scanPacket(r: FirewallRecord, inner: boolean): void {
-  r.src = address('SRC');
-  if (!key('DST=')) return void fail(`expected DST= at ${here()}`);
-  r.dst = address('DST');
-  if (err !== null) return;
-  if (!key('LEN=')) return void fail(`expected LEN= at ${here()}`);
-  r.len = uint('LEN', 0xffffffff);
-  let fragment: boolean;
-  if (at('TC=')) {
+function scanPacket(p: number, r: FirewallRecord, inner: boolean): number {
+  p = address(p, 'SRC');
+  if (p < 0) return p;
+  r.src = word;
+  if (!isKey(p, T.DST)) return expected('DST=', p);
+  p = address(p + 4, 'DST');
+  if (p < 0) return p;
+  r.dst = word;
+  p = uintField(p, T.LEN, 0xffffffff);
+  if (p < 0) return p;
+  r.len = num;
+  fragment = false;
+  if (is(p, T.TC)) {
     r.ip_version = 6;
-    fragment = scanIPv6Header(r);
+    p = scanIPv6Header(p, r, inner);
   } else {
     r.ip_version = 4;
-    fragment = scanIPv4Header(r);
+    p = scanIPv4Header(p, r);
   }
-  if (err !== null || atPacketEnd(inner)) return;
-  if (!key('PROTO=')) return void fail(`expected PROTO= at ${here()}`);
-  scanTransport(r, fragment, inner);
+  if (p < 0 || atPacketEnd(p, inner)) return p;
+  if (!isKey(p, T.PROTO)) {
+    // A non-first IPv4 fragment of AH prints no PROTO= (the kernel's own early break); UID/GID/MARK may follow.
+    return fragment && !inner && (isKey(p, T.UID) || isKey(p, T.MARK)) ? p : expected('PROTO=', p);
+  }
+  return scanTransport(p + 6, r, inner);
 }
 
-function atPacketEnd(inner: boolean): boolean {
-  return p >= e || (inner && s.charCodeAt(p) === 93);
+function atPacketEnd(p: number, inner: boolean): boolean {
+  return p >= e || (inner && b[p] === RBRACKET);
 }
 
 const IP_FLAGS = ['CE', 'DF', 'MF'];
+const IP_FLAG_TOKENS = IP_FLAGS.map(token);
 /** Shared, read-only flag lists for each combination (null: no flag printed). */
 const IP_FLAG_SETS: readonly (string[] | null)[] = Array.from({ length: 8 }, (_, bits) =>
   bits === 0 ? null : IP_FLAGS.filter((_f, i) => bits & (1 << i)),
 );
 
-/** A bare word (a flag) standing alone at the cursor. */
-function atWord(w: string): boolean {
-  const q = p;
-  if (at(w) && (p >= e || s.charCodeAt(p) === SPACE)) {
-    sep();
-    return true;
-  }
-  p = q;
-  return false;
-}
-
-/** From TOS= on. Returns true for a non-first fragment (no transport header follows). */
-function scanIPv4Header(r: FirewallRecord): boolean {
-  if (!key('TOS=')) return fail(`expected TOS= or TC= at ${here()}`);
-  r.tos = hex('TOS', 0xff, false); // old kernels printed TOS=00, new ones TOS=0x00
-  if (!key('PREC=')) return fail(`expected PREC= at ${here()}`);
-  r.prec = hex('PREC', 0xff, false);
-  if (!key('TTL=')) return fail(`expected TTL= at ${here()}`);
-  r.ttl = uint('TTL', 255);
-  if (!key('ID=')) return fail(`expected ID= at ${here()}`);
-  r.ip_id = uint('ID', 65535);
+/** From TOS= on. Sets `fragment` for a non-first fragment. */
+function scanIPv4Header(p: number, r: FirewallRecord): number {
+  // Old kernels printed TOS=00, new ones TOS=0x00.
+  if (!isKey(p, T.TOS)) return expected('TOS= or TC=', p);
+  p = hex(p + 4, 'TOS', 0xff, false);
+  if (p < 0) return p;
+  r.tos = num;
+  if (!isKey(p, T.PREC)) return expected('PREC=', p);
+  p = hex(p + 5, 'PREC', 0xff, false);
+  if (p < 0) return p;
+  r.prec = num;
+  p = uintField(p, T.TTL, 255);
+  if (p < 0) return p;
+  r.ttl = num;
+  p = uintField(p, T.ID, 65535);
+  if (p < 0) return p;
+  r.ip_id = num;
   let bits = 0;
-  for (let i = 0; i < IP_FLAGS.length; i++) if (atWord(IP_FLAGS[i])) bits |= 1 << i;
+  for (let i = 0; i < 3; i++) {
+    if (isWord(p, IP_FLAG_TOKENS[i])) {
+      bits |= 1 << i;
+      p = next(p + 2);
+      if (p < 0) return p;
+    }
+  }
   r.ip_flags = IP_FLAG_SETS[bits];
-  let fragment = false;
-  if (at('FRAG:')) {
-    r.frag_offset = uint('FRAG', 65535);
-    fragment = r.frag_offset > 0;
+  if (is(p, T.FRAG)) {
+    p = uint(p + 5, 'FRAG', 65535);
+    if (p < 0) return p;
+    r.frag_offset = num;
+    fragment = num > 0;
   }
-  if (at('OPT (')) r.ip_options = hexDump('IP OPT');
-  if (at('TRUNCATED')) {
+  if (is(p, T.OPT_HEX)) {
+    p = hexDump(p + 5, 'IP OPT');
+    if (p < 0) return p;
+    r.ip_options = word;
+  }
+  if (is(p, T.TRUNCATED)) {
     r.truncated = true;
-    sep();
+    p = next(p + 9);
   }
-  return fragment;
+  return p;
 }
 
-/** `OPT (0A0B...)`: option bytes as hex, after `OPT (`. */
-function hexDump(name: string): string | null {
-  const q = p;
-  while (p < e && s.charCodeAt(p) !== 41) p++;
-  if (p >= e) {
-    fail(`unterminated ${name} (`);
-    return null;
-  }
-  const dump = s.slice(q, p);
-  p++;
-  sep();
-  return dump;
+/** `OPT (0A0B...)`: option bytes as hex into `word`, from just after `OPT (`. */
+function hexDump(p: number, name: string): number {
+  let i = p;
+  while (i < e && b[i] !== 41) i++;
+  if (i >= e) return fail(`unterminated ${name} (`);
+  word = s.slice(p, i);
+  return next(i + 1);
 }
 
-/** From TC= on (LEN= already read). Returns true for a non-first fragment. */
-function scanIPv6Header(r: FirewallRecord): boolean {
-  r.tc = uint('TC', 255);
-  if (!key('HOPLIMIT=')) return fail(`expected HOPLIMIT= at ${here()}`);
-  r.hop_limit = uint('HOPLIMIT', 255);
-  if (!key('FLOWLBL=')) return fail(`expected FLOWLBL= at ${here()}`);
-  r.flow_label = uint('FLOWLBL', 0xfffff);
-  let fragment = false;
+/** From TC= on (LEN= already read). Sets `fragment` for a non-first fragment. */
+function scanIPv6Header(p: number, r: FirewallRecord, inner: boolean): number {
+  p = uint(p + 3, 'TC', 255);
+  if (p < 0) return p;
+  r.tc = num;
+  p = uintField(p, T.HOPLIMIT, 255);
+  if (p < 0) return p;
+  r.hop_limit = num;
+  p = uintField(p, T.FLOWLBL, 0xfffff);
+  if (p < 0) return p;
+  r.flow_label = num;
   // Extension headers, with (--log-ip-options: inside `OPT ( ... )`) or without the wrapper.
   for (;;) {
-    if (err !== null || p >= e) return fragment;
-    const wrapped = at('OPT ( ');
-    if (at('FRAG:')) {
+    if (atPacketEnd(p, inner)) return p;
+    const wrapped = is(p, T.OPT_GROUP);
+    if (wrapped) p += 6;
+    if (is(p, T.FRAG)) {
       addExt(r, 'FRAG');
-      r.frag_offset = uint('FRAG', 0xfff8);
-      if (at('INCOMPLETE ')) r.ip_flags = ['MF'];
-      if (!at('ID:')) return fail(`expected fragment ID: at ${here()}`);
-      r.ip_id = hex('fragment ID', 0xffffffff, false);
-      fragment = r.frag_offset > 0;
-    } else if (at('TRUNCATED')) {
-      r.truncated = true;
-      sep();
-      return fragment;
-    } else if (at('AH ')) {
-      addExt(r, 'AH');
-      if (incomplete(r)) {
-        at(')');
-        return fragment;
+      p = uint(p + 5, 'FRAG', 0xfff8);
+      if (p < 0) return p;
+      r.frag_offset = num;
+      fragment = num > 0;
+      if (is(p, T.INCOMPLETE)) {
+        r.ip_flags = ['MF'];
+        p += 11;
       }
-      if (at('SPI=')) r.spi = hex('SPI', 0xffffffff, true);
-    } else if (at('ESP ')) {
+      if (!is(p, T.FRAG_ID)) return expected('fragment ID:', p);
+      p = hex(p + 3, 'fragment ID', 0xffffffff, false);
+      if (p < 0) return p;
+      r.ip_id = num;
+    } else if (is(p, T.TRUNCATED)) {
+      r.truncated = true;
+      return next(p + 9);
+    } else if (is(p, T.AH_EXT)) {
+      addExt(r, 'AH');
+      p += 3;
+      const inc = incomplete(p);
+      if (inc !== -2) return inc < 0 ? inc : closeOpt(inc, true, inner);
+      if (is(p, T.SPI)) {
+        p = hex(p + 4, 'SPI', 0xffffffff, true);
+        if (p < 0) return p;
+        r.spi = num;
+      }
+    } else if (is(p, T.ESP_EXT)) {
       // The kernel stops after an ESP header: what follows is encrypted.
       addExt(r, 'ESP');
-      if (at('SPI=')) r.spi = hex('SPI', 0xffffffff, true);
-      if (wrapped) at(')');
-      return fragment;
-    } else if (at('Unknown Ext Hdr ')) {
-      const n = uint('extension header', 255);
-      addExt(r, `UNKNOWN:${n}`);
-      if (wrapped) at(')');
-      return fragment;
+      p += 4;
+      if (is(p, T.SPI)) {
+        p = hex(p + 4, 'SPI', 0xffffffff, true);
+        if (p < 0) return p;
+        r.spi = num;
+      }
+      return closeOpt(p, wrapped, inner);
+    } else if (is(p, T.UNKNOWN_EXT)) {
+      p = uint(p + 16, 'extension header', 255);
+      if (p < 0) return p;
+      addExt(r, `UNKNOWN:${num}`);
+      return closeOpt(p, wrapped, inner);
     } else if (wrapped) {
       addExt(r, 'OPT'); // hop-by-hop, routing or destination options: printed empty
     } else {
-      return fragment;
+      return p;
     }
     if (wrapped) {
-      if (!at(')')) return fail(`unterminated IPv6 OPT ( at ${here()}`);
-      if (fragment && p >= e) return fragment; // options after a non-first fragment end the line
-      sep();
+      if (b[p] !== 41) return fail(`unterminated IPv6 OPT ( at ${at(p)}`);
+      p++;
+      // After a non-first fragment the kernel prints `)` and stops: the end, or the `]` of a quoted packet.
+      if (fragment && atPacketEnd(p, inner)) return p;
+      p = next(p);
+      if (p < 0) return p;
     }
   }
+}
+
+/** Past the `)` that may close an OPT ( ... ) group the kernel stopped in. */
+function closeOpt(p: number, wrapped: boolean, inner: boolean): number {
+  if (wrapped && b[p] === 41) {
+    p++;
+    return atPacketEnd(p, inner) ? p : next(p);
+  }
+  return p;
 }
 
 function addExt(r: FirewallRecord, h: string): void {
@@ -465,43 +675,53 @@ function addExt(r: FirewallRecord, h: string): void {
 
 // ---------------------------------------------------------------- transport layer
 
-function scanTransport(r: FirewallRecord, fragment: boolean, inner: boolean): void {
-  const q = p;
-  while (p < e && s.charCodeAt(p) !== SPACE) p++;
-  const proto = protoName(q, p);
-  if (proto === null) return void fail(`invalid PROTO ${JSON.stringify(s.slice(q, p))}`);
+function scanTransport(p: number, r: FirewallRecord, inner: boolean): number {
+  const end = valueEnd(p);
+  const proto = protoName(p, end);
+  if (proto === null) return fail(`invalid PROTO ${JSON.stringify(s.slice(p, end))}`);
   r.proto = proto;
-  sep();
+  p = next(end);
   // Non-first fragments end right after PROTO=: the transport header is in the first one.
-  if (fragment || atPacketEnd(inner)) return;
-  if (incomplete(r)) return;
+  if (p < 0 || fragment || atPacketEnd(p, inner)) return p;
+  const inc = incomplete(p);
+  if (inc !== -2) {
+    if (!inner && inc >= 0) r.truncated = true; // a quoted packet is cut short by design
+    return inc;
+  }
   switch (proto) {
     case 'TCP':
-      scanTcp(r);
-      return;
+      return scanTcp(p, r);
     case 'UDP':
     case 'UDPLITE':
-      if (!key('SPT=')) return void fail(`expected SPT= at ${here()}`);
-      r.spt = uint('SPT', 65535);
-      if (!key('DPT=')) return void fail(`expected DPT= at ${here()}`);
-      r.dpt = uint('DPT', 65535);
-      if (!key('LEN=')) return void fail(`expected UDP LEN= at ${here()}`);
-      r.udp_len = uint('UDP LEN', 65535);
-      return;
+      p = uintField(p, T.SPT, 65535);
+      if (p < 0) return p;
+      r.spt = num;
+      p = uintField(p, T.DPT, 65535);
+      if (p < 0) return p;
+      r.dpt = num;
+      p = uintField(p, T.LEN, 65535);
+      if (p < 0) return p;
+      r.udp_len = num;
+      return p;
     case 'ICMP':
     case 'ICMPv6':
-      scanIcmp(r, proto === 'ICMPv6', inner);
-      return;
+      return scanIcmp(p, r, proto === 'ICMPv6', inner);
     case 'ESP':
     case 'AH':
-      if (at('SPI=')) r.spi = hex('SPI', 0xffffffff, true);
-      return;
+      if (!is(p, T.SPI)) return p;
+      p = hex(p + 4, 'SPI', 0xffffffff, true);
+      if (p >= 0) r.spi = num;
+      return p;
     default:
-      // SCTP and others: the kernel prints no more, but accept ports if a logger adds them.
-      if (at('SPT=')) {
-        r.spt = uint('SPT', 65535);
-        if (at('DPT=')) r.dpt = uint('DPT', 65535);
-      }
+      // SCTP and others: the kernel prints no more, but take ports if a logger adds them.
+      if (!is(p, T.SPT)) return p;
+      p = uint(p + 4, 'SPT', 65535);
+      if (p < 0) return p;
+      r.spt = num;
+      if (!is(p, T.DPT)) return p;
+      p = uint(p + 4, 'DPT', 65535);
+      if (p >= 0) r.dpt = num;
+      return p;
   }
 }
 
@@ -509,20 +729,20 @@ function scanTransport(r: FirewallRecord, fragment: boolean, inner: boolean): vo
 function protoName(q: number, end: number): string | null {
   const n = end - q;
   if (n === 3) {
-    if (s.startsWith('TCP', q)) return 'TCP';
-    if (s.startsWith('UDP', q)) return 'UDP';
-    if (s.startsWith('ESP', q)) return 'ESP';
-    if (s.startsWith('GRE', q)) return 'GRE';
+    if (is(q, T.P_TCP)) return 'TCP';
+    if (is(q, T.P_UDP)) return 'UDP';
+    if (is(q, T.P_ESP)) return 'ESP';
+    if (is(q, T.P_GRE)) return 'GRE';
   } else if (n === 4) {
-    if (s.startsWith('ICMP', q)) return 'ICMP';
-    if (s.startsWith('SCTP', q)) return 'SCTP';
-  } else if (n === 2 && s.startsWith('AH', q)) return 'AH';
-  else if (n === 6 && s.startsWith('ICMPv6', q)) return 'ICMPv6';
-  else if (n === 7 && s.startsWith('UDPLITE', q)) return 'UDPLITE';
+    if (is(q, T.P_ICMP)) return 'ICMP';
+    if (is(q, T.P_SCTP)) return 'SCTP';
+  } else if (n === 2 && is(q, T.P_AH)) return 'AH';
+  else if (n === 6 && is(q, T.P_ICMPV6)) return 'ICMPv6';
+  else if (n === 7 && is(q, T.P_UDPLITE)) return 'UDPLITE';
   if (n === 0 || n > 3) return null;
   let v = 0;
   for (let i = q; i < end; i++) {
-    const c = s.charCodeAt(i);
+    const c = b[i];
     if (c < 48 || c > 57) return null;
     v = v * 10 + c - 48;
   }
@@ -542,90 +762,163 @@ const FLAG_SETS: readonly string[][] = Array.from({ length: 1 << TCP_FLAGS.lengt
   TCP_FLAGS.filter((_f, i) => bits & (1 << i)),
 );
 
-/** Bit of the TCP flag word at the cursor (and consumes it), or 0 when none stands there. */
-function tcpFlagBit(): number {
-  for (let i = 0; i < TCP_FLAGS.length; i++) if (atWord(TCP_FLAGS[i])) return 1 << i;
-  return 0;
+/** Bit of the TCP flag word at p, or 0 when none stands there (URGP= ends the list). */
+function tcpFlagBit(p: number): number {
+  // Dispatch on the first letter: at most two words share one (A: AE, ACK; U: URG, and URGP=).
+  switch (b[p]) {
+    case 65: // A
+      return isWord(p, T.ACK) ? 1 << 4 : isWord(p, T.AE) ? 1 : 0;
+    case 67: // C
+      return isWord(p, T.CWR) ? 1 << 1 : 0;
+    case 69: // E
+      return isWord(p, T.ECE) ? 1 << 2 : 0;
+    case 85: // U
+      return isWord(p, T.URG) ? 1 << 3 : 0;
+    case 80: // P
+      return isWord(p, T.PSH) ? 1 << 5 : 0;
+    case 82: // R
+      return isWord(p, T.RST) ? 1 << 6 : 0;
+    case 83: // S
+      return isWord(p, T.SYN) ? 1 << 7 : 0;
+    case 70: // F
+      return isWord(p, T.FIN) ? 1 << 8 : 0;
+    default:
+      return 0;
+  }
 }
 
-function scanTcp(r: FirewallRecord): void {
-  if (!key('SPT=')) return void fail(`expected SPT= at ${here()}`);
-  r.spt = uint('SPT', 65535);
-  if (!key('DPT=')) return void fail(`expected DPT= at ${here()}`);
-  r.dpt = uint('DPT', 65535);
-  if (at('SEQ=')) {
-    r.tcp_seq = uint('SEQ', 0xffffffff);
-    if (!key('ACK=')) return void fail(`expected ACK= at ${here()}`);
-    r.tcp_ack = uint('ACK', 0xffffffff);
+function scanTcp(p: number, r: FirewallRecord): number {
+  p = uintField(p, T.SPT, 65535);
+  if (p < 0) return p;
+  r.spt = num;
+  p = uintField(p, T.DPT, 65535);
+  if (p < 0) return p;
+  r.dpt = num;
+  if (is(p, T.SEQ)) {
+    p = uint(p + 4, 'SEQ', 0xffffffff);
+    if (p < 0) return p;
+    r.tcp_seq = num;
+    p = uintField(p, T.ACK_NUM, 0xffffffff);
+    if (p < 0) return p;
+    r.tcp_ack = num;
   }
-  if (!key('WINDOW=')) return void fail(`expected WINDOW= at ${here()}`);
-  r.window = uint('WINDOW', 65535);
-  if (!key('RES=')) return void fail(`expected RES= at ${here()}`);
-  r.res = hex('RES', 0xff, true);
-  // Flag words (the kernel's order is AE CWR ECE URG ACK PSH RST SYN FIN; accept any), then URGP=.
+  p = uintField(p, T.WINDOW, 65535);
+  if (p < 0) return p;
+  r.window = num;
+  if (!isKey(p, T.RES)) return expected('RES=', p);
+  p = hex(p + 4, 'RES', 0xff, true);
+  if (p < 0) return p;
+  r.res = num;
+  // Flag words (the kernel's order is AE CWR ECE URG ACK PSH RST SYN FIN; any order is taken), then URGP=.
   let bits = 0;
-  for (let b = tcpFlagBit(); b !== 0; b = tcpFlagBit()) bits |= b;
-  r.tcp_flags = FLAG_SETS[bits];
-  if (!key('URGP=')) return void fail(`expected a TCP flag or URGP= at ${here()}`);
-  r.urgp = uint('URGP', 65535);
-  if (at('OPT (')) {
-    if (at('TRUNCATED)')) {
-      r.truncated = true;
-      sep();
-    } else r.tcp_options = hexDump('TCP OPT');
+  for (let bit = tcpFlagBit(p); bit !== 0; bit = tcpFlagBit(p)) {
+    bits |= bit;
+    while (p < e && b[p] !== SPACE) p++;
+    p = next(p);
+    if (p < 0) return p;
   }
+  r.tcp_flags = FLAG_SETS[bits];
+  if (!isKey(p, T.URGP)) return expected('a TCP flag or URGP=', p);
+  p = uint(p + 5, 'URGP', 65535);
+  if (p < 0) return p;
+  r.urgp = num;
+  if (!is(p, T.OPT_HEX)) return p;
+  if (is(p + 5, T.TRUNCATED_OPT)) {
+    r.truncated = true;
+    return next(p + 15);
+  }
+  p = hexDump(p + 5, 'TCP OPT');
+  if (p >= 0) r.tcp_options = word;
+  return p;
 }
 
-function scanIcmp(r: FirewallRecord, v6: boolean, inner: boolean): void {
-  if (!key('TYPE=')) return void fail(`expected TYPE= at ${here()}`);
-  const type = uint('ICMP TYPE', 255);
-  r.icmp_type = type;
-  if (!key('CODE=')) return void fail(`expected CODE= at ${here()}`);
-  r.icmp_code = uint('ICMP CODE', 255);
-  if (err !== null || atPacketEnd(inner)) return;
-  if (incomplete(r)) return;
-  if (at('ID=')) {
-    r.icmp_id = uint('ICMP ID', 65535);
-    if (!key('SEQ=')) return void fail(`expected SEQ= at ${here()}`);
-    r.icmp_seq = uint('ICMP SEQ', 65535);
-    return;
+function scanIcmp(p: number, r: FirewallRecord, v6: boolean, inner: boolean): number {
+  p = uintField(p, T.TYPE, 255);
+  if (p < 0) return p;
+  r.icmp_type = num;
+  p = uintField(p, T.CODE, 255);
+  if (p < 0) return p;
+  r.icmp_code = num;
+  if (atPacketEnd(p, inner)) return p;
+  const inc = incomplete(p);
+  if (inc !== -2) {
+    if (!inner && inc >= 0) r.truncated = true;
+    return inc;
   }
-  if (!v6 && at('PARAMETER=')) r.icmp_parameter = uint('PARAMETER', 255);
-  if (v6 && at('POINTER=')) r.icmp_pointer = hex('POINTER', 0xffffffff, false);
-  if (!v6 && at('GATEWAY=')) r.icmp_gateway = address('GATEWAY');
+  if (is(p, T.ID)) {
+    p = uint(p + 3, 'ICMP ID', 65535);
+    if (p < 0) return p;
+    r.icmp_id = num;
+    p = uintField(p, T.SEQ, 65535);
+    if (p >= 0) r.icmp_seq = num;
+    return p;
+  }
+  if (!v6 && is(p, T.PARAMETER)) {
+    p = uint(p + 10, 'PARAMETER', 255);
+    if (p < 0) return p;
+    r.icmp_parameter = num;
+  } else if (v6 && is(p, T.POINTER)) {
+    p = hex(p + 8, 'POINTER', 0xffffffff, false);
+    if (p < 0) return p;
+    r.icmp_pointer = num;
+  } else if (!v6 && is(p, T.GATEWAY)) {
+    p = address(p + 8, 'GATEWAY');
+    if (p < 0) return p;
+    r.icmp_gateway = word;
+  }
   // The kernel prints MTU= after the quoted packet; some log producers put it before. Take either.
-  if (err === null && at('MTU=')) r.icmp_mtu = uint('MTU', 0xffffffff);
-  if (err === null && !inner && at('[')) scanQuoted(r);
-  if (err === null && r.icmp_mtu === null && at('MTU=')) r.icmp_mtu = uint('MTU', 0xffffffff);
+  if (is(p, T.MTU)) {
+    p = uint(p + 4, 'MTU', 0xffffffff);
+    if (p < 0) return p;
+    r.icmp_mtu = num;
+  }
+  if (!inner && b[p] === 91 && p < e) {
+    p = scanQuoted(p + 1, r);
+    if (p < 0) return p;
+  }
+  if (r.icmp_mtu === null && is(p, T.MTU)) {
+    p = uint(p + 4, 'MTU', 0xffffffff);
+    if (p >= 0) r.icmp_mtu = num;
+  }
+  return p;
 }
 
 /** The packet an ICMP error quotes, in brackets: its addresses, protocol and ports get columns of their own. */
-function scanQuoted(r: FirewallRecord): void {
-  if (at('TRUNCATED')) {
-    r.truncated = true;
-  } else {
-    if (!at('SRC=')) return void fail(`expected SRC= inside [ at ${here()}`);
+function scanQuoted(p: number, r: FirewallRecord): number {
+  // A quoted packet cut short (TRUNCATED, INCOMPLETE) is normal, and says nothing of this packet.
+  if (is(p, T.TRUNCATED)) p += 9;
+  else {
+    if (!isKey(p, T.SRC)) return expected('SRC= inside [', p);
     const q = new FirewallRecord();
-    scanPacket(q, true);
-    if (err !== null) return;
+    const outer = fragment;
+    p = scanPacket(p + 4, q, true);
+    fragment = outer;
+    if (p < 0) return p;
     r.inner_src = q.src;
     r.inner_dst = q.dst;
     r.inner_proto = q.proto;
     r.inner_spt = q.spt;
     r.inner_dpt = q.dpt;
   }
-  if (!at(']')) return void fail(`expected ] closing the quoted packet at ${here()}`);
-  sep();
+  if (b[p] !== RBRACKET || p >= e) return expected('] closing the quoted packet', p);
+  return next(p + 1);
 }
 
 // ---------------------------------------------------------------- trailer
 
-function scanTrailer(r: FirewallRecord): void {
-  if (at('UID=')) {
-    r.uid = uint('UID', 0xffffffff);
-    if (!key('GID=')) return void fail(`expected GID= at ${here()}`);
-    r.gid = uint('GID', 0xffffffff);
+function scanTrailer(p: number, r: FirewallRecord): void {
+  if (isKey(p, T.UID)) {
+    p = uint(p + 4, 'UID', 0xffffffff);
+    if (p < 0) return;
+    r.uid = num;
+    p = uintField(p, T.GID, 0xffffffff);
+    if (p < 0) return;
+    r.gid = num;
   }
-  if (at('MARK=')) r.mark = hex('MARK', 0xffffffff, true);
-  if (err === null && p < e) fail(`unexpected ${here()} at the end of the packet`);
+  if (isKey(p, T.MARK)) {
+    p = hex(p + 5, 'MARK', 0xffffffff, true);
+    if (p < 0) return;
+    r.mark = num;
+  }
+  if (p < e) fail(`unexpected ${at(p)} at the end of the packet`);
 }

@@ -83,7 +83,7 @@ export function parseLine(line: string, lineNo: number, opts: ParseOptions): Par
   }
 
   const r = new FirewallRecord();
-  const bad = scanNetfilter(text, nfStart, text.length, r);
+  const bad = scanNetfilter(text, nfStart, r);
   if (bad !== null) return quarantine(bad, raw, lineNo, opts.sourceKey);
 
   r.ts = tsMs ?? opts.referenceMs;
@@ -95,10 +95,13 @@ export function parseLine(line: string, lineNo: number, opts: ParseOptions): Par
   let pe = nfStart;
   while (pe > prefixStart && text.charCodeAt(pe - 1) === 32) pe--;
   if (pe > prefixStart) {
-    let prefix = prefixes.key(text, prefixStart, pe);
+    const slot = prefixes.find(text, prefixStart, pe);
+    let prefix: string;
     let info: PrefixInfo;
-    if (prefix !== null) info = prefixes.get(text, prefixStart, pe)!;
-    else {
+    if (slot >= 0) {
+      prefix = prefixes.keyAt(slot);
+      info = prefixes.valueAt(slot);
+    } else {
       prefix = text.slice(prefixStart, pe);
       info = prefixes.set(prefix, classifyPrefix(prefix));
     }
