@@ -98,11 +98,11 @@ async function parseCommand(args: string[]): Promise<number> {
   };
   const out = process.stdout;
   let lineNo = 0;
-  for await (const batch of splitLines(input.chunks)) {
+  for await (const { lines, bytes, starts } of splitLines(input.chunks)) {
     let text = '';
-    for (const line of batch) {
+    for (let i = 0; i < lines.length; i++) {
       lineNo++;
-      const r = parseLine(line, lineNo, opts);
+      const r = parseLine(lines[i], lineNo, opts, bytes, starts[i]);
       if (r === null) stats.skipped++;
       else if (isQuarantined(r)) {
         stats.quarantined++;

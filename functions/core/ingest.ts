@@ -6,6 +6,7 @@
  * Every line is accounted for: records + skipped + quarantined === lines.
  */
 import { encodeJsonLine } from './json-lines.ts';
+import type { LineBatch } from './lines.ts';
 import { isQuarantined, type ParseOptions, parseLine } from './parse-line.ts';
 import { partitionOf } from './partition.ts';
 import type { Quarantined } from './record.ts';
@@ -41,7 +42,7 @@ export interface IngestHooks {
 }
 
 export async function ingestLines(
-  batches: AsyncIterable<string[]>,
+  batches: AsyncIterable<LineBatch>,
   opts: ParseOptions,
   router: PartitionRouter,
   hooks: IngestHooks = {},
@@ -49,10 +50,10 @@ export async function ingestLines(
   const stats = emptyStats();
   const seen = new Set<string>();
   let lineNo = 0;
-  for await (const batch of batches) {
-    for (let i = 0; i < batch.length; i++) {
+  for await (const { lines, bytes, starts } of batches) {
+    for (let i = 0; i < lines.length; i++) {
       lineNo++;
-      const res = parseLine(batch[i], lineNo, opts);
+      const res = parseLine(lines[i], lineNo, opts, bytes, starts[i]);
       let pending: Promise<void> | undefined;
       if (res === null) {
         stats.skipped++;

@@ -16,6 +16,18 @@
  */
 import { MAX_LINE_CHARS } from './parse-line.ts';
 
+/**
+ * A batch of lines, with the bytes they were decoded from: line i came from
+ * bytes[starts[i], starts[i] + byteLengths[i]). The scanner reads those bytes
+ * instead of encoding the line again (byte and char offsets agree when the
+ * byte length equals the line's length, i.e. the line is ASCII).
+ */
+export interface LineBatch {
+  readonly lines: string[];
+  readonly bytes: Uint8Array;
+  readonly starts: number[];
+}
+
 export interface LineStats {
   /** Bytes of overlong lines that were not kept. */
   droppedBytes: number;
@@ -27,14 +39,16 @@ const encoder = new TextEncoder();
 export async function* splitLines(
   chunks: AsyncIterable<Uint8Array | string>,
   stats: LineStats = { droppedBytes: 0 },
-): AsyncGenerator<string[]> {
+): AsyncGenerator<LineBatch> {
   let carry: Buffer | null = null; // the unfinished line at the end of the previous chunk
   let overlong = false; // inside a line already cut: drop until its newline
   for await (const chunk of chunks) {
     const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-    let buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let start = 0;
     const batch: string[] = [];
+    const starts: number[] = [];
+    // Lines finished from a carry come from other bytes than buf: they get start -1 (no bytes at hand).
     if (carry !== null) {
       // Finish the carried line with this chunk's bytes up to its first newline.
       const nl = buf.indexOf(NL);
@@ -49,14 +63,16 @@ export async function* splitLines(
           stats.droppedBytes += carry.length - MAX_LINE_CHARS - 1;
           if (nl === -1) overlong = true;
           batch.push(carry.toString('utf8', 0, MAX_LINE_CHARS + 1));
+          starts.push(-1);
           carry = overlong ? Buffer.alloc(0) : null;
         } else if (nl !== -1) {
           batch.push(carry.toString('utf8'));
+          starts.push(-1);
           carry = null;
         }
       }
       if (nl === -1) {
-        if (batch.length > 0) yield batch;
+        if (batch.length > 0) yield { lines: batch, bytes: buf, starts };
         continue;
       }
       start = nl + 1;
@@ -65,19 +81,21 @@ export async function* splitLines(
       const nl = buf.indexOf(NL, start);
       if (nl === -1) break;
       batch.push(buf.toString('utf8', start, nl));
+      starts.push(start);
       start = nl + 1;
     }
     if (start < buf.length) {
       const rest = buf.subarray(start);
       if (rest.length > MAX_LINE_CHARS) {
         batch.push(rest.toString('utf8', 0, MAX_LINE_CHARS + 1));
+        starts.push(-1);
         stats.droppedBytes += rest.length - MAX_LINE_CHARS - 1;
         overlong = true;
         carry = Buffer.alloc(0);
       } else carry = Buffer.from(rest); // a copy: the chunk's memory may be reused
     }
-    buf = Buffer.alloc(0);
-    if (batch.length > 0) yield batch;
+    if (batch.length > 0) yield { lines: batch, bytes: buf, starts };
   }
-  if (carry !== null && !overlong && carry.length > 0) yield [carry.toString('utf8')];
+  if (carry !== null && !overlong && carry.length > 0)
+    yield { lines: [carry.toString('utf8')], bytes: carry, starts: [0] };
 }

@@ -24,9 +24,11 @@ import { ipv4Scan, ipv4Text, ipv6At } from './address.ts';
 import { FirewallRecord } from './record.ts';
 import { StringCache } from './string-cache.ts';
 
-// One line is scanned at a time: its text, its bytes and its end live here.
+// One line is scanned at a time: its text, its bytes and its end live here. Positions are
+// indexes into b; the same character is at s[position - off].
 let s = '';
-let b = new Uint8Array(0);
+let b: Uint8Array = new Uint8Array(0);
+let off = 0;
 let e = 0;
 /** The number the last numeric reader read. */
 let num = 0;
@@ -41,10 +43,9 @@ const SPACE = 32;
 const RBRACKET = 93;
 
 const encoder = new TextEncoder();
-// Room for the longest line (MAX_LINE_CHARS UTF-16 units, up to 3 bytes each) and zero padding, so a
-// look-ahead past the end reads 0, never a stale byte of an earlier line.
+// Room for the longest line (MAX_LINE_CHARS UTF-16 units, up to 3 bytes each). Every read is
+// bounded by the line's end `e`: what lies beyond (another line's bytes) decides nothing.
 const SCRATCH = new Uint8Array(65536 * 3 + 64);
-const PAD = 16;
 
 /**
  * Scans the netfilter part of `line`, from `start` (the index of `IN=`) to the
@@ -52,22 +53,46 @@ const PAD = 16;
  * these fields in ASCII; a netfilter part with other characters (U+FFFD where
  * the input had a bad byte) is not one it wrote.
  */
-export function scanNetfilter(line: string, start: number, r: FirewallRecord): string | null {
-  let text = line;
-  let from = start;
-  let n = encoder.encodeInto(text, SCRATCH).written;
-  if (n !== text.length) {
-    // Something before IN= (a prefix, a host) is not ASCII: byte and char offsets differ. Scan the part alone.
-    text = line.slice(start);
-    from = 0;
-    n = encoder.encodeInto(text, SCRATCH).written;
-    if (n !== text.length) return nonAscii(text);
+export function scanNetfilter(
+  line: string,
+  start: number,
+  r: FirewallRecord,
+  bytes?: Uint8Array,
+  byteStart?: number,
+): string | null {
+  let from: number;
+  let end: number;
+  if (
+    bytes !== undefined &&
+    byteStart !== undefined &&
+    byteStart >= 0 &&
+    sameLength(line, bytes, byteStart)
+  ) {
+    // The bytes the line was decoded from, one per character: read them, no encoding needed.
+    b = bytes;
+    s = line;
+    off = byteStart;
+    from = byteStart + start;
+    end = byteStart + line.length;
+  } else {
+    let part = line;
+    let at0 = start;
+    let n = encoder.encodeInto(part, SCRATCH).written;
+    if (n !== part.length) {
+      // Something before IN= (a prefix, a host) is not ASCII: byte and char offsets differ. Scan the part alone.
+      part = line.slice(start);
+      at0 = 0;
+      n = encoder.encodeInto(part, SCRATCH).written;
+      if (n !== part.length) return nonAscii(part);
+    }
+    SCRATCH[n] = 10; // a newline after the line, as in the bytes it would have been read from
+    b = SCRATCH;
+    s = part;
+    off = 0;
+    from = at0;
+    end = n;
   }
-  SCRATCH.fill(0, n, n + PAD);
-  s = text;
-  b = SCRATCH;
   // Trailing spaces are the kernel's own (each field ends with one); some relays strip them.
-  let end = n;
   while (end > from && isBlank(b[end - 1])) end--;
   e = end;
   err = null;
@@ -76,6 +101,21 @@ export function scanNetfilter(line: string, start: number, r: FirewallRecord): s
   if (p >= 0) scanNetwork(p, r);
   s = '';
   return err;
+}
+
+/**
+ * Whether the line has exactly one byte per character at bytes[start...]: true for ASCII (and for
+ * lines where each bad byte became one U+FFFD, which no field accepts either way), false when some
+ * character took several bytes. The line ends at its newline or at the end of the bytes.
+ */
+function sameLength(line: string, bytes: Uint8Array, start: number): boolean {
+  const after = start + line.length;
+  return after === bytes.length || (after < bytes.length && bytes[after] === 10);
+}
+
+/** The line's text between two byte positions. */
+function text(from: number, to: number): string {
+  return s.slice(from - off, to - off);
 }
 
 /** Names the field holding the first non-ASCII character. */
@@ -199,7 +239,7 @@ function at(p: number): string {
   if (p >= e) return 'end of line';
   let q = p;
   while (q < e && b[q] !== SPACE && q - p < 24) q++;
-  return `"${s.slice(p, q)}"`;
+  return `"${text(p, q)}"`;
 }
 
 function expected(what: string, p: number): number {
@@ -295,7 +335,7 @@ function hex(p: number, name: string, max: number, prefixed: boolean): number {
 }
 
 function badValue(p: number, name: string): number {
-  return fail(`invalid ${name} ${JSON.stringify(s.slice(p, valueEnd(p)))}`);
+  return fail(`invalid ${name} ${JSON.stringify(text(p, valueEnd(p)))}`);
 }
 
 /** Key and decimal value: `KEY=123 `. */
@@ -307,7 +347,7 @@ function uintField(p: number, key: Token, max: number): number {
 /** A word (may be empty) into `word`; the next position. */
 function readWord(p: number): number {
   const end = valueEnd(p);
-  word = end > p ? s.slice(p, end) : '';
+  word = end > p ? text(p, end) : '';
   return next(end);
 }
 
@@ -316,12 +356,12 @@ function address(p: number, name: string): number {
   // Most addresses are IPv4: read one in a single pass; anything else is tried as IPv6.
   const v4End = ipv4Scan(b, p, e);
   if (v4End !== -1 && (v4End === e || b[v4End] === SPACE)) {
-    word = ipv4Text(s, p, v4End);
+    word = ipv4Text(s, p - off, v4End - off);
     return next(v4End);
   }
   const end = valueEnd(p);
-  const a = ipv6At(s, p, end);
-  if (a === null) return fail(`invalid ${name} address ${JSON.stringify(s.slice(p, end))}`);
+  const a = ipv6At(s, p - off, end - off);
+  if (a === null) return fail(`invalid ${name} address ${JSON.stringify(text(p, end))}`);
   word = a;
   return next(end);
 }
@@ -341,10 +381,10 @@ function incomplete(p: number): number {
  * Interface names and MAC headers repeat from line to line: recognised in a
  * small cache without allocating (see string-cache.ts).
  */
-const ifaces = new StringCache<never>(4);
+const ifaces = new StringCache<never>(5, 16);
 
 function iface(p: number, end: number): string {
-  return end > p ? ifaces.internBytes(b, s, p, end) : '';
+  return end > p ? ifaces.internBytes(b, p, end, s, p - off) : '';
 }
 
 function scanCommon(p: number, r: FirewallRecord): number {
@@ -377,19 +417,23 @@ function scanCommon(p: number, r: FirewallRecord): number {
 // ---------------------------------------------------------------- link header
 
 /** MAC headers seen recently, with their split: most lines of a host share a few. */
-const macs = new StringCache<readonly [string, string, string] | null>(6);
+const macs = new StringCache<readonly [string, string, string] | null>(8, 41);
 
 function scanLink(p: number, r: FirewallRecord): number {
   if (b[p] !== 77) return p; // 'M': MAC=, or MACSRC= with --log-macdecode
   if (is(p, T.MAC)) {
     p += 4;
     const end = valueEnd(p);
-    const parts = end - p === 41 ? (macs.getBytes(b, p, end) ?? newMac(p, end)) : null;
+    let parts: readonly [string, string, string] | null = null;
+    if (end - p === 41) {
+      const slot = macs.findBytes(b, p, end);
+      parts = slot >= 0 ? macs.valueAt(slot) : newMac(p, end);
+    }
     if (parts !== null) {
       r.mac_dst = parts[0];
       r.mac_src = parts[1];
       r.ethertype = parts[2];
-    } else r.mac_raw = s.slice(p, end);
+    } else r.mac_raw = text(p, end);
     p = next(end);
     if (p >= 0 && is(p, T.TUNNEL)) {
       p = readWord(p + 7);
@@ -418,7 +462,7 @@ function scanLink(p: number, r: FirewallRecord): number {
 }
 
 function newMac(p: number, end: number): readonly [string, string, string] | null {
-  const mac = s.slice(p, end);
+  const mac = text(p, end);
   return macs.set(mac, splitEthernet(mac));
 }
 
@@ -581,7 +625,7 @@ function hexDump(p: number, name: string): number {
   let i = p;
   while (i < e && b[i] !== 41) i++;
   if (i >= e) return fail(`unterminated ${name} (`);
-  word = s.slice(p, i);
+  word = text(p, i);
   return next(i + 1);
 }
 
@@ -678,7 +722,7 @@ function addExt(r: FirewallRecord, h: string): void {
 function scanTransport(p: number, r: FirewallRecord, inner: boolean): number {
   const end = valueEnd(p);
   const proto = protoName(p, end);
-  if (proto === null) return fail(`invalid PROTO ${JSON.stringify(s.slice(p, end))}`);
+  if (proto === null) return fail(`invalid PROTO ${JSON.stringify(text(p, end))}`);
   r.proto = proto;
   p = next(end);
   // Non-first fragments end right after PROTO=: the transport header is in the first one.

@@ -35,7 +35,17 @@ const NONE = -1;
 /** Has `IN=` but never the ` OUT=` that follows it: a netfilter line cut short. */
 const CUT = -2;
 
-export function parseLine(line: string, lineNo: number, opts: ParseOptions): ParseResult {
+/**
+ * `bytes`/`byteStart`, when given, are the bytes the line was decoded from (see LineBatch): the
+ * scanner then reads them instead of encoding the line again. Same result either way.
+ */
+export function parseLine(
+  line: string,
+  lineNo: number,
+  opts: ParseOptions,
+  bytes?: Uint8Array,
+  byteStart = -1,
+): ParseResult {
   let end = line.length;
   while (end > 0 && (line.charCodeAt(end - 1) === 10 || line.charCodeAt(end - 1) === 13)) end--;
   const raw = end === line.length ? line : line.slice(0, end);
@@ -83,7 +93,8 @@ export function parseLine(line: string, lineNo: number, opts: ParseOptions): Par
   }
 
   const r = new FirewallRecord();
-  const bad = scanNetfilter(text, nfStart, r);
+  // The line's own bytes only fit when the text scanned is the line itself (not a journal MESSAGE).
+  const bad = json ? scanNetfilter(text, nfStart, r) : scanNetfilter(text, nfStart, r, bytes, byteStart);
   if (bad !== null) return quarantine(bad, raw, lineNo, opts.sourceKey);
 
   r.ts = tsMs ?? opts.referenceMs;

@@ -1,89 +1,59 @@
 /**
  * Recognises values that repeat from line to line (interface names, MAC
- * headers, log prefixes, hosts) without allocating: a small direct-mapped
- * table, probed with a cheap hash of a few characters and confirmed with a
- * native comparison. A hit returns the cached string (and whatever was
- * derived from it once, e.g. the MAC split into its parts); a miss costs one
- * slice, as it would have anyway.
+ * headers, log prefixes) without allocating: a small direct-mapped table,
+ * probed with a hash of the value's characters and confirmed by comparing
+ * them. A hit returns the cached string (and whatever was derived from it
+ * once, e.g. the MAC split into its parts); a miss costs one slice, as it
+ * would have anyway.
+ *
+ * Values can be looked up as a range of a string or as a range of bytes (the
+ * scanner reads bytes, which V8 reads faster than string chars). The bytes of
+ * every key live in one pooled array: allocating a typed array per key cost
+ * more than the lookups saved.
  */
 export class StringCache<T> {
   private readonly keys: string[];
-  /** Each key's characters as bytes (keys looked up by bytes are ASCII): compared faster than string chars. */
-  private readonly keyBytes: Uint8Array[];
   private readonly values: (T | undefined)[];
+  /** Key i's bytes are pool[i * maxLen, i * maxLen + lens[i]) (ASCII keys up to maxLen only; else lens[i] = -1). */
+  private readonly pool: Uint8Array;
+  private readonly lens: Int32Array;
   private readonly mask: number;
 
-  constructor(bits = 6) {
-    this.keys = new Array<string>(1 << bits).fill('');
-    this.keyBytes = Array.from({ length: 1 << bits }, () => EMPTY);
-    this.values = new Array<T | undefined>(1 << bits).fill(undefined);
-    this.mask = (1 << bits) - 1;
+  constructor(
+    bits = 6,
+    private readonly maxLen = 64,
+  ) {
+    const size = 1 << bits;
+    this.keys = new Array<string>(size).fill('');
+    this.values = new Array<T | undefined>(size).fill(undefined);
+    this.pool = new Uint8Array(size * maxLen);
+    this.lens = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
   }
 
-  /** Slot for s[start, end): length and four characters spread over the value. */
-  private slot(s: string, start: number, end: number): number {
-    const n = end - start;
-    const h =
-      n * 31 +
-      s.charCodeAt(end - 1) * 7 +
-      s.charCodeAt(end - 2) * 131 +
-      s.charCodeAt(start + (n >> 1)) * 17 +
-      s.charCodeAt(start + (n >> 2)) * 3;
-    return (h ^ (h >>> 6)) & this.mask;
-  }
-
-  /** Slot for bytes[start, end): the same hash over the same (ASCII) characters. */
-  private slotOf(b: Uint8Array, start: number, end: number): number {
-    const n = end - start;
-    const h = n * 31 + b[end - 1] * 7 + b[end - 2] * 131 + b[start + (n >> 1)] * 17 + b[start + (n >> 2)] * 3;
-    return (h ^ (h >>> 6)) & this.mask;
-  }
-
-  /** Like intern(), for a value whose bytes are at hand: `s` and `bytes` hold the same ASCII text. */
-  internBytes(bytes: Uint8Array, s: string, start: number, end: number): string {
-    if (end - start >= 2) {
-      const i = this.slotOf(bytes, start, end);
-      if (sameBytes(this.keyBytes[i], bytes, start, end)) return this.keys[i];
-      const v = s.slice(start, end);
-      this.keys[i] = v;
-      this.keyBytes[i] = bytes.slice(start, end);
-      return v;
-    }
-    return s.slice(start, end);
-  }
-
-  /** Like get(), for a value whose bytes are at hand. */
-  getBytes(bytes: Uint8Array, start: number, end: number): T | undefined {
-    if (end - start < 2) return undefined;
-    const i = this.slotOf(bytes, start, end);
-    return sameBytes(this.keyBytes[i], bytes, start, end) ? this.values[i] : undefined;
-  }
-
-  /** The cached key equal to s[start, end), or null. */
-  key(s: string, start: number, end: number): string | null {
-    if (end - start < 2) return null;
-    const k = this.keys[this.slot(s, start, end)];
-    return same(k, s, start, end) ? k : null;
-  }
-
-  /** s[start, end) as a string: the cached one if present, else a new slice, cached for next time. */
-  intern(s: string, start: number, end: number): string {
-    const k = this.key(s, start, end);
-    if (k !== null) return k;
-    const v = s.slice(start, end);
-    if (v.length >= 2) {
-      const i = this.slot(v, 0, v.length);
-      this.keys[i] = v;
-      this.keyBytes[i] = asciiBytes(v);
-    }
-    return v;
-  }
-
-  /** The slot holding the key equal to s[start, end), or -1: one probe for key and value. */
+  /** The slot holding the key equal to s[start, end), or -1. */
   find(s: string, start: number, end: number): number {
-    if (end - start < 2) return -1;
-    const i = this.slot(s, start, end);
-    return same(this.keys[i], s, start, end) ? i : -1;
+    let h = end - start;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    const slot = (h ^ (h >>> 15)) & this.mask;
+    const k = this.keys[slot];
+    if (k.length !== end - start) return -1;
+    for (let i = k.length - 1, j = end - 1; i >= 0; i--, j--)
+      if (k.charCodeAt(i) !== s.charCodeAt(j)) return -1;
+    return slot;
+  }
+
+  /** The slot holding the key equal to bytes[start, end) (ASCII), or -1. */
+  findBytes(bytes: Uint8Array, start: number, end: number): number {
+    const n = end - start;
+    let h = n;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    const slot = (h ^ (h >>> 15)) & this.mask;
+    if (this.lens[slot] !== n) return -1;
+    const pool = this.pool;
+    for (let i = slot * this.maxLen + n - 1, j = end - 1; j >= start; i--, j--)
+      if (pool[i] !== bytes[j]) return -1;
+    return slot;
   }
 
   keyAt(slot: number): string {
@@ -94,48 +64,39 @@ export class StringCache<T> {
     return this.values[slot] as T;
   }
 
-  /** The value stored with the key equal to s[start, end), or undefined. */
-  get(s: string, start: number, end: number): T | undefined {
-    if (end - start < 2) return undefined;
-    const i = this.slot(s, start, end);
-    const k = this.keys[i];
-    return same(k, s, start, end) ? this.values[i] : undefined;
-  }
-
-  /** Stores k (which is s[start, end)) with its value, replacing whatever shared its slot. */
+  /** Stores key k with its value (replacing whatever shared its slot); returns the value. */
   set(k: string, value: T): T {
-    if (k.length < 2) return value;
-    const i = this.slot(k, 0, k.length);
-    this.keys[i] = k;
-    this.keyBytes[i] = asciiBytes(k);
-    this.values[i] = value;
+    let h = k.length;
+    for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193);
+    const slot = (h ^ (h >>> 15)) & this.mask;
+    this.keys[slot] = k;
+    this.values[slot] = value;
+    let len = k.length <= this.maxLen ? k.length : -1;
+    const base = slot * this.maxLen;
+    for (let i = 0; i < k.length && len >= 0; i++) {
+      const c = k.charCodeAt(i);
+      if (c > 127) len = -1;
+      else this.pool[base + i] = c;
+    }
+    this.lens[slot] = len;
     return value;
   }
-}
 
-/** k === s.slice(start, end), compared from the end (where values differ most) without allocating.
- *  A char loop: cheaper here than the startsWith builtin for values this short. */
-function same(k: string, s: string, start: number, end: number): boolean {
-  if (k.length !== end - start) return false;
-  for (let i = k.length - 1, j = end - 1; i >= 0; i--, j--)
-    if (k.charCodeAt(i) !== s.charCodeAt(j)) return false;
-  return true;
-}
-
-const EMPTY = new Uint8Array(0);
-
-/** The key's characters as bytes; a key with other characters gets bytes that match no ASCII text. */
-function asciiBytes(k: string): Uint8Array {
-  const out = new Uint8Array(k.length);
-  for (let i = 0; i < k.length; i++) {
-    const c = k.charCodeAt(i);
-    out[i] = c < 128 ? c : 0xff;
+  /** s[start, end) as a string: the cached one if present, else a new slice, cached for next time. */
+  intern(s: string, start: number, end: number): string {
+    const slot = this.find(s, start, end);
+    if (slot >= 0) return this.keys[slot];
+    const v = s.slice(start, end);
+    this.set(v, undefined as T);
+    return v;
   }
-  return out;
-}
 
-function sameBytes(k: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
-  if (k.length !== end - start) return false;
-  for (let i = k.length - 1, j = end - 1; i >= 0; i--, j--) if (k[i] !== b[j]) return false;
-  return true;
+  /** Like intern(), for a value whose bytes are at hand: bytes[start, end) is the ASCII text s[sStart...]. */
+  internBytes(bytes: Uint8Array, start: number, end: number, s: string, sStart: number): string {
+    const slot = this.findBytes(bytes, start, end);
+    if (slot >= 0) return this.keys[slot];
+    const v = s.slice(sStart, sStart + end - start);
+    this.set(v, undefined as T);
+    return v;
+  }
 }

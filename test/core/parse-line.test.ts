@@ -294,7 +294,7 @@ describe('bytes to lines', () => {
   }
   async function all(parts: (string | Uint8Array)[]) {
     const out: string[] = [];
-    for await (const b of splitLines(chunks(parts))) out.push(...b);
+    for await (const b of splitLines(chunks(parts))) out.push(...b.lines);
     return out;
   }
 
@@ -327,8 +327,11 @@ describe('bytes to lines', () => {
     const stats = { droppedBytes: 0 };
     const out: string[] = [];
     const big = 'IN='.padEnd(MAX_LINE_CHARS * 3, 'y');
-    for await (const b of splitLines(chunks([big.slice(0, 100_000), big.slice(100_000), '\nnext\n']), stats))
-      out.push(...b);
+    for await (const { lines } of splitLines(
+      chunks([big.slice(0, 100_000), big.slice(100_000), '\nnext\n']),
+      stats,
+    ))
+      out.push(...lines);
     assert.equal(out.length, 2);
     assert.equal(out[0].length, MAX_LINE_CHARS + 1);
     assert.equal(out[1], 'next');
