@@ -23,6 +23,7 @@
  * tsMs double). The usual `host kernel: ` run is matched against the previous line's in one
  * native indexOf, and the day's epoch is cached, since consecutive lines share both.
  */
+import { StringCache } from './string-cache.ts';
 
 /** Reused output object (the caller allocates one and passes it on every call, to avoid per-line allocation). */
 export class Header {
@@ -63,6 +64,9 @@ let lastHost = '';
 // space) and its host. Comparing it in one indexOf (native memcmp) is ~3x cheaper than scanning
 // the word and comparing it char by char, which dominated the header's cost.
 let lastHostTag = '';
+// The line's bytes when the caller has them (one per character), and where the line starts in them.
+let lineBytes: Uint8Array | null = null;
+let lineOff = 0;
 let lastHostTagHost = '';
 
 // Reference-year cache (new Date() allocates, so only when the reference changes).
@@ -487,6 +491,25 @@ function hostAt(line: string, a: number, b: number): string {
  * recognised in front of the `kernel:` tag, since dmesg lines carry no host at all.
  */
 function afterStamp(line: string, i: number, end: number, out: Header, guessHost: boolean): void {
+  const hb = lineBytes;
+  if (hb !== null) {
+    // The common `host kernel: ` read from the line's bytes, the host looked up among recent ones.
+    const bi = i + lineOff;
+    const bend = end + lineOff;
+    let j = bi;
+    while (j < bend && hb[j] !== SP) j++;
+    if (j > bi && j + 9 <= bend && isKernelTag(hb, j + 1)) {
+      out.host = hosts.internBytes(hb, bi, j, line, i);
+      i = j + 9 - lineOff;
+      if (guessHost && i < end && line.charCodeAt(i) === LBRACKET && uptimeAt(line, i, end)) {
+        out.uptime = upValue;
+        i = upEnd;
+        if (i < end && line.charCodeAt(i) === SP) i++;
+      }
+      out.prefixStart = i;
+      return;
+    }
+  }
   const ht = lastHostTag;
   const n = ht.length;
   if (
@@ -509,6 +532,23 @@ function afterStamp(line: string, i: number, end: number, out: Header, guessHost
   }
   out.prefixStart = i;
 }
+
+/** `kernel: ` at bytes[j]. */
+function isKernelTag(b: Uint8Array, j: number): boolean {
+  return (
+    b[j] === 107 &&
+    b[j + 1] === 101 &&
+    b[j + 2] === 114 &&
+    b[j + 3] === 110 &&
+    b[j + 4] === 101 &&
+    b[j + 5] === 108 &&
+    b[j + 6] === COLON &&
+    b[j + 7] === SP
+  );
+}
+
+/** Hosts seen recently: a log interleaves a few firewalls, so most lines need no new string. */
+const hosts = new StringCache<never>(6, 64);
 
 /** The general case of afterStamp: host and tag from i; returns the index after them. */
 function hostAndTag(line: string, i: number, end: number, out: Header, guessHost: boolean): number {
@@ -680,13 +720,20 @@ function headerAt(line: string, p: number, end: number, referenceMs: number, out
  * header parses at the start, a header is tried after each of the first 3 colons, but only while
  * no space has been seen, so the colons of a time (`22:26:23`, always after a space) or of a rule
  * prefix (`filter/INPUT: IN=`) are never taken for the junk separator.
+ *
+ * `bytes`, when given, hold the line's characters one per byte from `byteStart` (an ASCII line's
+ * UTF-8): the host is then read from them, which is faster. Same result either way.
  */
 export function parseSyslogHeader(
   line: string,
   nfStart: number,
   referenceMs: number,
   out: Header,
+  bytes: Uint8Array | null = null,
+  byteStart = 0,
 ): string | null {
+  lineBytes = bytes;
+  lineOff = byteStart;
   let end = nfStart;
   if (!(end >= 0) || end > line.length) end = line.length;
   const p = line.charCodeAt(0) === BOM ? 1 : 0;

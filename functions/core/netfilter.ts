@@ -49,7 +49,8 @@ const SCRATCH = new Uint8Array(65536 * 3 + 64);
 
 /**
  * Scans the netfilter part of `line`, from `start` (the index of `IN=`) to the
- * end, into `r`. Returns null, or why the line is not valid. The kernel prints
+ * end, into `r`. `bytes` from `byteStart`, when given, must hold the line one
+ * byte per character (its UTF-8 when ASCII). Returns null, or why the line is not valid. The kernel prints
  * these fields in ASCII; a netfilter part with other characters (U+FFFD where
  * the input had a bad byte) is not one it wrote.
  */
@@ -62,13 +63,8 @@ export function scanNetfilter(
 ): string | null {
   let from: number;
   let end: number;
-  if (
-    bytes !== undefined &&
-    byteStart !== undefined &&
-    byteStart >= 0 &&
-    sameLength(line, bytes, byteStart)
-  ) {
-    // The bytes the line was decoded from, one per character: read them, no encoding needed.
+  if (bytes !== undefined && byteStart !== undefined) {
+    // The bytes the line was decoded from, one per character (the caller checked): no encoding needed.
     b = bytes;
     s = line;
     off = byteStart;
@@ -101,16 +97,6 @@ export function scanNetfilter(
   if (p >= 0) scanNetwork(p, r);
   s = '';
   return err;
-}
-
-/**
- * Whether the line has exactly one byte per character at bytes[start...]: true for ASCII (and for
- * lines where each bad byte became one U+FFFD, which no field accepts either way), false when some
- * character took several bytes. The line ends at its newline or at the end of the bytes.
- */
-function sameLength(line: string, bytes: Uint8Array, start: number): boolean {
-  const after = start + line.length;
-  return after === bytes.length || (after < bytes.length && bytes[after] === 10);
 }
 
 /** The line's text between two byte positions. */
@@ -423,11 +409,15 @@ function scanLink(p: number, r: FirewallRecord): number {
   if (b[p] !== 77) return p; // 'M': MAC=, or MACSRC= with --log-macdecode
   if (is(p, T.MAC)) {
     p += 4;
-    const end = valueEnd(p);
+    // Nearly always a 14-byte Ethernet header (41 characters) seen on an earlier line: a cache hit
+    // needs no scan for its end. Anything else is measured and split the long way.
+    let end = p + 41;
     let parts: readonly [string, string, string] | null = null;
-    if (end - p === 41) {
-      const slot = macs.findBytes(b, p, end);
-      parts = slot >= 0 ? macs.valueAt(slot) : newMac(p, end);
+    const slot = end <= e && (end === e || b[end] === SPACE) ? macs.findBytes(b, p, end) : -1;
+    if (slot >= 0) parts = macs.valueAt(slot);
+    else {
+      end = valueEnd(p);
+      if (end - p === 41) parts = newMac(p, end);
     }
     if (parts !== null) {
       r.mac_dst = parts[0];

@@ -83,8 +83,11 @@ export function parseLine(
   if (nfStart === CUT)
     return quarantine('IN= without OUT=: truncated netfilter line', raw, lineNo, opts.sourceKey);
 
+  // The line's own bytes (one per character) when the caller has them and the text is the line itself.
+  const lineBytes =
+    !json && bytes !== undefined && byteStart >= 0 && oneBytePerChar(text, bytes, byteStart) ? bytes : null;
   if (!json) {
-    const bad = parseSyslogHeader(text, nfStart, opts.referenceMs, header);
+    const bad = parseSyslogHeader(text, nfStart, opts.referenceMs, header, lineBytes, byteStart);
     if (bad !== null) return quarantine(bad, raw, lineNo, opts.sourceKey);
     tsMs = header.tsMs;
     host = header.host;
@@ -93,8 +96,7 @@ export function parseLine(
   }
 
   const r = new FirewallRecord();
-  // The line's own bytes only fit when the text scanned is the line itself (not a journal MESSAGE).
-  const bad = json ? scanNetfilter(text, nfStart, r) : scanNetfilter(text, nfStart, r, bytes, byteStart);
+  const bad = lineBytes === null ? scanNetfilter(text, nfStart, r) : scanNetfilter(text, nfStart, r, lineBytes, byteStart);
   if (bad !== null) return quarantine(bad, raw, lineNo, opts.sourceKey);
 
   r.ts = tsMs ?? opts.referenceMs;
@@ -106,7 +108,10 @@ export function parseLine(
   let pe = nfStart;
   while (pe > prefixStart && text.charCodeAt(pe - 1) === 32) pe--;
   if (pe > prefixStart) {
-    const slot = prefixes.find(text, prefixStart, pe);
+    const slot =
+      lineBytes === null
+        ? prefixes.find(text, prefixStart, pe)
+        : prefixes.findBytes(lineBytes, byteStart + prefixStart, byteStart + pe);
     let prefix: string;
     let info: PrefixInfo;
     if (slot >= 0) {
@@ -129,6 +134,16 @@ export function parseLine(
 
 export function isQuarantined(x: ParseResult): x is Quarantined {
   return x !== null && (x as Quarantined).quarantined === true;
+}
+
+/**
+ * Whether the line has exactly one byte per character at bytes[start...]: true for ASCII (and for
+ * lines where each bad byte became one U+FFFD, which no field accepts either way), false when some
+ * character took several bytes. The line ends at its newline or at the end of the bytes.
+ */
+function oneBytePerChar(line: string, bytes: Uint8Array, start: number): boolean {
+  const after = start + line.length;
+  return after === bytes.length || (after < bytes.length && (bytes[after] === 10 || bytes[after] === 13));
 }
 
 function firstNonBlank(s: string): number {

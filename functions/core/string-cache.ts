@@ -33,9 +33,7 @@ export class StringCache<T> {
 
   /** The slot holding the key equal to s[start, end), or -1. */
   find(s: string, start: number, end: number): number {
-    let h = end - start;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    const slot = (h ^ (h >>> 15)) & this.mask;
+    const slot = hashString(s, start, end) & this.mask;
     const k = this.keys[slot];
     if (k.length !== end - start) return -1;
     for (let i = k.length - 1, j = end - 1; i >= 0; i--, j--)
@@ -46,9 +44,7 @@ export class StringCache<T> {
   /** The slot holding the key equal to bytes[start, end) (ASCII), or -1. */
   findBytes(bytes: Uint8Array, start: number, end: number): number {
     const n = end - start;
-    let h = n;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-    const slot = (h ^ (h >>> 15)) & this.mask;
+    const slot = hashBytes(bytes, start, end) & this.mask;
     if (this.lens[slot] !== n) return -1;
     const pool = this.pool;
     for (let i = slot * this.maxLen + n - 1, j = end - 1; j >= start; i--, j--)
@@ -66,9 +62,7 @@ export class StringCache<T> {
 
   /** Stores key k with its value (replacing whatever shared its slot); returns the value. */
   set(k: string, value: T): T {
-    let h = k.length;
-    for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193);
-    const slot = (h ^ (h >>> 15)) & this.mask;
+    const slot = hashString(k, 0, k.length) & this.mask;
     this.keys[slot] = k;
     this.values[slot] = value;
     let len = k.length <= this.maxLen ? k.length : -1;
@@ -99,4 +93,40 @@ export class StringCache<T> {
     this.set(v, undefined as T);
     return v;
   }
+}
+
+/**
+ * The hash of a value: its length and a sample of its characters (the first
+ * and last four, and three around the middle and the three-quarter mark),
+ * which is where values that share a slot usually differ (host numbers, MAC
+ * source bytes, interface numbers). Sampling, not hashing every character,
+ * keeps a lookup cheaper than the slice it saves. String and byte forms agree
+ * for ASCII text.
+ */
+function hashString(s: string, start: number, end: number): number {
+  const n = end - start;
+  let h = n;
+  if (n <= 12) {
+    for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  } else {
+    for (let i = 0; i < 4; i++) h = Math.imul(h ^ s.charCodeAt(start + i) ^ (s.charCodeAt(end - 1 - i) << 8), 0x01000193);
+    const mid = start + (n >> 1);
+    const q3 = start + ((n * 3) >> 2);
+    for (let i = -1; i <= 1; i++) h = Math.imul(h ^ s.charCodeAt(mid + i) ^ (s.charCodeAt(q3 + i) << 8), 0x01000193);
+  }
+  return h ^ (h >>> 15);
+}
+
+function hashBytes(b: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  let h = n;
+  if (n <= 12) {
+    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  } else {
+    for (let i = 0; i < 4; i++) h = Math.imul(h ^ b[start + i] ^ (b[end - 1 - i] << 8), 0x01000193);
+    const mid = start + (n >> 1);
+    const q3 = start + ((n * 3) >> 2);
+    for (let i = -1; i <= 1; i++) h = Math.imul(h ^ b[mid + i] ^ (b[q3 + i] << 8), 0x01000193);
+  }
+  return h ^ (h >>> 15);
 }
