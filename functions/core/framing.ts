@@ -548,7 +548,7 @@ function isKernelTag(b: Uint8Array, j: number): boolean {
 }
 
 /** Hosts seen recently: a log interleaves a few firewalls, so most lines need no new string. */
-const hosts = new StringCache<never>(6, 64);
+const hosts = new StringCache<never>(10, 64);
 
 /** The general case of afterStamp: host and tag from i; returns the index after them. */
 function hostAndTag(line: string, i: number, end: number, out: Header, guessHost: boolean): number {

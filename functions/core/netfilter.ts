@@ -346,11 +346,21 @@ function address(p: number, name: string): number {
     return next(v4End);
   }
   const end = valueEnd(p);
+  // IPv6 in the kernel's full form: its canonical text is worth remembering, it takes a while to make.
+  const slot = end - p === 39 ? ipv6s.findBytes(b, p, end) : -1;
+  if (slot >= 0) {
+    word = ipv6s.valueAt(slot);
+    return next(end);
+  }
   const a = ipv6At(s, p - off, end - off);
   if (a === null) return fail(`invalid ${name} address ${JSON.stringify(text(p, end))}`);
+  if (end - p === 39) ipv6s.set(text(p, end), a);
   word = a;
   return next(end);
 }
+
+/** Recent IPv6 addresses, full form to RFC 5952 form. */
+const ipv6s = new StringCache<string>(12, 39);
 
 /** `INCOMPLETE [123 bytes]`: the kernel had fewer bytes than the header it wanted to print. -2 if absent. */
 function incomplete(p: number): number {
@@ -367,7 +377,7 @@ function incomplete(p: number): number {
  * Interface names and MAC headers repeat from line to line: recognised in a
  * small cache without allocating (see string-cache.ts).
  */
-const ifaces = new StringCache<never>(5, 16);
+const ifaces = new StringCache<never>(10, 16);
 
 function iface(p: number, end: number): string {
   return end > p ? ifaces.internBytes(b, p, end, s, p - off) : '';
@@ -403,7 +413,7 @@ function scanCommon(p: number, r: FirewallRecord): number {
 // ---------------------------------------------------------------- link header
 
 /** MAC headers seen recently, with their split: most lines of a host share a few. */
-const macs = new StringCache<readonly [string, string, string] | null>(8, 41);
+const macs = new StringCache<readonly [string, string, string] | null>(10, 41);
 
 function scanLink(p: number, r: FirewallRecord): number {
   if (b[p] !== 77) return p; // 'M': MAC=, or MACSRC= with --log-macdecode

@@ -28,7 +28,7 @@ export type ParseResult = FirewallRecord | Quarantined | null;
 
 const header = new Header();
 /** Recent log prefixes with what they say: a firewall has few, and each line has one. */
-const prefixes = new StringCache<PrefixInfo>(6);
+const prefixes = new StringCache<PrefixInfo>(10);
 
 /** Not a netfilter line. */
 const NONE = -1;
@@ -96,7 +96,10 @@ export function parseLine(
   }
 
   const r = new FirewallRecord();
-  const bad = lineBytes === null ? scanNetfilter(text, nfStart, r) : scanNetfilter(text, nfStart, r, lineBytes, byteStart);
+  const bad =
+    lineBytes === null
+      ? scanNetfilter(text, nfStart, r)
+      : scanNetfilter(text, nfStart, r, lineBytes, byteStart);
   if (bad !== null) return quarantine(bad, raw, lineNo, opts.sourceKey);
 
   r.ts = tsMs ?? opts.referenceMs;
@@ -106,7 +109,8 @@ export function parseLine(
   r.host = host ?? opts.fallbackHost;
   r.kernel_uptime = uptime;
   let pe = nfStart;
-  while (pe > prefixStart && text.charCodeAt(pe - 1) === 32) pe--;
+  if (lineBytes !== null) while (pe > prefixStart && lineBytes[byteStart + pe - 1] === 32) pe--;
+  else while (pe > prefixStart && text.charCodeAt(pe - 1) === 32) pe--;
   if (pe > prefixStart) {
     const slot =
       lineBytes === null
@@ -159,9 +163,17 @@ export function findNetfilterStart(text: string): number {
   let i = text.indexOf('IN=');
   if (i === -1) return NONE;
   while (i !== -1) {
-    let j = i + 3;
-    while (j < text.length && text.charCodeAt(j) !== 32) j++;
-    if (text.startsWith(' OUT=', j)) return i;
+    const j = text.indexOf(' ', i + 3);
+    if (j === -1) break;
+    // ' OUT=' after the IN= value, compared char by char (cheaper than startsWith here).
+    if (
+      text.charCodeAt(j + 1) === 79 &&
+      text.charCodeAt(j + 2) === 85 &&
+      text.charCodeAt(j + 3) === 84 &&
+      text.charCodeAt(j + 4) === 61
+    ) {
+      return i;
+    }
     i = text.indexOf('IN=', i + 3);
   }
   return CUT;
