@@ -37,7 +37,7 @@ export class LocalWarehouse implements PartStore {
     const tmp = join(dir, `.tmp-${this.run}-${index}${JSON_SUFFIX}`);
     this.pending.push({ dir, tmp, index });
     // A deep write buffer lets zlib (on libuv's thread pool) compress while this thread parses.
-    const gzip = createGzip({ level: GZIP_LEVEL, writableHighWaterMark: 8 << 20 } as ZlibOptions);
+    const gzip = createGzip({ level: GZIP_LEVEL, writableHighWaterMark: 1 << 20 } as ZlibOptions);
     let file: ReturnType<typeof createWriteStream> | null = null;
     let failed: Error | null = null;
     const ready = mkdir(dir, { recursive: true }).then(() => {

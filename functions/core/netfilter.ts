@@ -594,7 +594,8 @@ function scanIPv4Header(p: number, r: FirewallRecord): number {
   if (p < 0) return p;
   r.ip_id = num;
   let bits = 0;
-  for (let i = 0; i < 3; i++) {
+  // CE, DF, MF, in that order; most lines have DF or nothing (then PROTO=).
+  for (let i = 0; i < 3 && b[p] !== 80; i++) {
     if (isWord(p, IP_FLAG_TOKENS[i])) {
       bits |= 1 << i;
       p = next(p + 2);
@@ -857,8 +858,7 @@ function scanTcp(p: number, r: FirewallRecord): number {
   let bits = 0;
   for (let bit = tcpFlagBit(p); bit !== 0; bit = tcpFlagBit(p)) {
     bits |= bit;
-    while (p < e && b[p] !== SPACE) p++;
-    p = next(p);
+    p = next(p + (bit === 1 ? 2 : 3)); // AE has two letters, the others three
     if (p < 0) return p;
   }
   r.tcp_flags = FLAG_SETS[bits];
