@@ -65,20 +65,34 @@ STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
 LOCATION ${sqlString(location)}
 TBLPROPERTIES (
-  'fwlake.schema_version' = '${SCHEMA_VERSION}',
-  'projection.enabled' = 'true',
-  'projection.dt.type' = 'date',
-  'projection.dt.format' = 'yyyy-MM-dd',
-  'projection.dt.range' = '${o.projectionStart ?? '2024-01-01'},NOW',
-  'projection.dt.interval' = '1',
-  'projection.dt.interval.unit' = 'DAYS',
-  'projection.hour.type' = 'integer',
-  'projection.hour.range' = '0,23',
-  'projection.hour.digits' = '2',
-  'storage.location.template' = '${location}dt=\${dt}/hour=\${hour}/'
+${Object.entries(tableProperties(location, o.projectionStart))
+  .map(([k, v]) => `  ${sqlString(k)} = ${sqlString(v)}`)
+  .join(',\n')}
 )`;
 }
 
+/**
+ * The table properties Athena's partition projection reads (no crawler, no
+ * MSCK REPAIR): `dt` a date range up to NOW, `hour` 00-23, and the path
+ * template. Shared by the DDL above and the Glue table of the CDK stack.
+ */
+export function tableProperties(location: string, projectionStart = '2024-01-01'): Record<string, string> {
+  const loc = location.endsWith('/') ? location : `${location}/`;
+  return {
+    'fwlake.schema_version': String(SCHEMA_VERSION),
+    classification: 'json',
+    'projection.enabled': 'true',
+    'projection.dt.type': 'date',
+    'projection.dt.format': 'yyyy-MM-dd',
+    'projection.dt.range': `${projectionStart},NOW`,
+    'projection.dt.interval': '1',
+    'projection.dt.interval.unit': 'DAYS',
+    'projection.hour.type': 'integer',
+    'projection.hour.range': '0,23',
+    'projection.hour.digits': '2',
+    'storage.location.template': `${loc}dt=\${dt}/hour=\${hour}/`,
+  };
+}
 /** The README's column table, so the README cannot drift from the schema (a test compares them). */
 export function columnsMarkdown(): string {
   const rows = [...COLUMNS, ...PARTITION_COLUMNS].map((c) => `| \`${c.name}\` | ${c.type} | ${c.doc} |`);
