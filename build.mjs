@@ -1,6 +1,7 @@
 // Bundles the CLI and every Lambda entry point (functions/*.ts) with esbuild,
 // and reports each bundle's size (a small bundle is a fast cold start).
-import { readdirSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 const common = {
@@ -24,5 +25,7 @@ for (const f of entries) {
   const name = f.replace(/\.ts$/, '');
   const outfile = name === 'cli' ? 'dist/cli.mjs' : `dist/${name}/index.mjs`;
   await build({ ...common, entryPoints: [`functions/${f}`], outfile });
+  // The saved-query catalog travels beside each bundle (entry points read <their folder>/queries).
+  cpSync('functions/queries', join(dirname(outfile), 'queries'), { recursive: true });
   console.log(`built ${outfile} (${(statSync(outfile).size / 1024).toFixed(1)} KiB)`);
 }

@@ -2,13 +2,19 @@
  * The `fwlake` command. Thin: argument handling and printing; the work is in
  * core/ (pure) and adapters/ (files, stdin).
  */
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadCatalog, shippedQueryDir } from './adapters/catalog-files.ts';
 import { openLocalInput } from './adapters/input.ts';
 import { ingestLocal } from './adapters/local-ingest.ts';
+import { CatalogError } from './core/catalog.ts';
 import { emptyStats, encodeQuarantine, type IngestStats } from './core/ingest.ts';
 import { encodeJsonLine } from './core/json-lines.ts';
 import { splitLines } from './core/lines.ts';
 import { isQuarantined, parseLine } from './core/parse-line.ts';
+import type { QueryEngine } from './core/query-types.ts';
+import { prepareSaved, runSaved } from './core/run-saved.ts';
 import { formatCsv, formatJsonLines, formatTable } from './core/table-format.ts';
 
 const USAGE = `fwlake — Linux firewall (netfilter) kernel logs into a queryable lake
@@ -22,6 +28,15 @@ Usage:
       (dt=yyyy-MM-dd/hour=HH) and quarantined lines under DIR/quarantine/.
       Default DIR: ./warehouse. Re-ingesting the same input replaces its output.
 
+  fwlake queries [--queries DIR]
+      List the saved queries (the shipped catalog, plus .sql files in DIR) with
+      what they answer and their parameters.
+  fwlake query NAME [--since 24h|ISO] [--until now|ISO] [--host H] [--param k=v ...]
+               [--engine duckdb|athena] [--warehouse DIR] [--format table|csv|json]
+               [--queries DIR] [--workgroup W] [--database D] [--region R]
+      Run a saved query. duckdb (default) reads the local warehouse; athena runs
+      in the workgroup (or $FWLAKE_WORKGROUP) on the database (or
+      $FWLAKE_DATABASE, default fwlake) in the region (or $AWS_REGION).
   fwlake sql "SELECT ..." [--warehouse DIR] [--format table|csv|json]
       Run SQL with DuckDB (embedded) over the warehouse's \`firewall\` view,
       whose columns are listed in the README.
@@ -46,8 +61,14 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'parse') return await parseCommand(rest);
     if (command === 'ingest') return await ingestCommand(rest);
     if (command === 'sql') return await sqlCommand(rest);
+    if (command === 'queries') return queriesCommand(rest);
+    if (command === 'query') return await queryCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
+    if (e instanceof CatalogError) {
+      process.stderr.write(`fwlake: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`fwlake: ${e.message}\nRun "fwlake --help" for usage.\n`);
       return 2;
@@ -67,6 +88,14 @@ function options(args: string[]) {
         host: { type: 'string' },
         warehouse: { type: 'string' },
         format: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        param: { type: 'string', multiple: true },
+        engine: { type: 'string' },
+        queries: { type: 'string' },
+        workgroup: { type: 'string' },
+        database: { type: 'string' },
+        region: { type: 'string' },
       },
     });
   } catch (e) {
@@ -179,6 +208,94 @@ const FORMATS: Record<string, (columns: string[], rows: unknown[][]) => string> 
   csv: formatCsv,
   json: formatJsonLines,
 };
+
+/** The shipped catalog next to this entry point, plus the user's folder. */
+function catalogFor(values: { queries?: string }) {
+  const dirs = [shippedQueryDir(dirname(fileURLToPath(import.meta.url)))];
+  if (values.queries !== undefined) dirs.push(values.queries);
+  return loadCatalog(dirs);
+}
+
+function queriesCommand(args: string[]): number {
+  const { values, positionals } = options(args);
+  if (positionals.length > 0) throw new UsageError('queries takes no arguments');
+  const catalog = catalogFor(values as { queries?: string });
+  const out: string[] = [
+    'Parameters: --since, --until and --host as flags; the others as --param name=value.',
+    '',
+  ];
+  for (const q of [...catalog.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    out.push(q.name, `  ${q.description}`);
+    for (const p of q.params) {
+      const def = p.defaultText === undefined ? ' (required)' : ` = ${p.defaultText}`;
+      out.push(`    ${`${p.name} ${p.type}${def}`.padEnd(34)} ${p.doc}`);
+    }
+    out.push('');
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}
+
+async function queryCommand(args: string[]): Promise<number> {
+  const { values, positionals } = options(args);
+  if (positionals.length !== 1) throw new UsageError('query takes one NAME (see "fwlake queries")');
+  const v = values as Record<string, string | string[] | undefined>;
+  const format = (v.format as string | undefined) ?? 'table';
+  const formatter = FORMATS[format];
+  if (formatter === undefined) throw new UsageError(`--format must be table, csv or json, not "${format}"`);
+  const queryArgs: Record<string, string> = {};
+  for (const kv of (v.param as string[] | undefined) ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param wants name=value, not "${kv}"`);
+    queryArgs[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  for (const k of ['since', 'until', 'host'] as const)
+    if (typeof v[k] === 'string') queryArgs[k] = v[k] as string;
+  const catalog = catalogFor(v as { queries?: string });
+  // Check the query and its arguments before opening any engine.
+  prepareSaved(catalog, positionals[0], queryArgs, Date.now());
+  const engineName = (v.engine as string | undefined) ?? 'duckdb';
+  const engine = await openEngine(engineName, v);
+  try {
+    const started = performance.now();
+    const { result } = await runSaved(catalog, positionals[0], queryArgs, engine, Date.now());
+    process.stdout.write(`${formatter([...result.columns], result.rows as unknown[][])}\n`);
+    if (process.stderr.isTTY === true || format === 'table') {
+      const scanned =
+        result.bytesScanned === null ? '' : `, ${(result.bytesScanned / 1e6).toFixed(2)} MB scanned`;
+      const secs = ((performance.now() - started) / 1000).toFixed(2);
+      process.stderr.write(`${result.rows.length} rows (${engineName}${scanned}, ${secs} s)\n`);
+    }
+  } finally {
+    await engine.close();
+  }
+  return 0;
+}
+
+async function openEngine(
+  name: string,
+  v: Record<string, string | string[] | undefined>,
+): Promise<QueryEngine> {
+  if (name === 'duckdb') {
+    // DuckDB is a native addon: load it only when a command queries locally.
+    const { DuckDbEngine } = await import('./adapters/duckdb-engine.ts');
+    return DuckDbEngine.open((v.warehouse as string | undefined) ?? './warehouse');
+  }
+  if (name === 'athena') {
+    const workGroup = (v.workgroup as string | undefined) ?? process.env.FWLAKE_WORKGROUP;
+    if (!workGroup) throw new UsageError('--engine athena needs --workgroup (or FWLAKE_WORKGROUP)');
+    const region =
+      (v.region as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const { AthenaClient } = await import('@aws-sdk/client-athena');
+    const { AthenaEngine } = await import('./adapters/athena-engine.ts');
+    return new AthenaEngine({
+      client: new AthenaClient(region ? { region } : {}),
+      workGroup,
+      database: (v.database as string | undefined) ?? process.env.FWLAKE_DATABASE ?? 'fwlake',
+    });
+  }
+  throw new UsageError(`--engine must be duckdb or athena, not "${name}"`);
+}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
