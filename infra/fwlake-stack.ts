@@ -1,21 +1,96 @@
 /**
- * The fwlake stack. Today: the lake bucket and the Glue table over it, whose
- * columns come from the record schema. The S3-triggered ingest, the Athena
- * workgroup, the saved-query alarms and the shipping role join it as their
- * issues land.
+ * The fwlake stack: hosts ship to the raw bucket; its events queue up for the
+ * ingest function, which writes the lake; the Glue table and the Athena
+ * workgroup answer saved queries, from the query function and on a schedule
+ * from the alarm function; one dashboard shows it all.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { accessLogsBucket } from './access-logs.ts';
+import { FwlakeDashboard } from './dashboard.ts';
+import { acknowledge, fwlakeFunction } from './function.ts';
+import { INGEST_TIMEOUT, IngestPipeline } from './ingest-pipeline.ts';
 import { LakeBucket } from './lake-bucket.ts';
 import { LakeCatalog } from './lake-catalog.ts';
+import { grantSavedQueries } from './query-access.ts';
+import { QueryWorkgroup } from './query-workgroup.ts';
+import { RawBucket } from './raw-bucket.ts';
+import { DEFAULT_ALARMS, ScheduledAlarms, type ScheduledQueryAlarm } from './scheduled-alarms.ts';
+import { ShippingAccess } from './shipping-access.ts';
+
+export interface FwlakeStackProps extends StackProps {
+  /** Days raw objects are kept. Default 30. */
+  rawRetentionDays?: number;
+  /** Write S3 server access logs of the buckets to a bucket of their own. Default true. */
+  accessLogging?: boolean;
+  /** Concurrency reserved for (and capping) the ingest function. Default none. */
+  ingestReservedConcurrency?: number;
+  /** Bytes one Athena query may scan. Default 10 GB. */
+  bytesScannedCutoffPerQuery?: number;
+  /** Saved queries run on a schedule as alarms. Default DEFAULT_ALARMS. */
+  alarms?: readonly ScheduledQueryAlarm[];
+}
 
 export class FwlakeStack extends Stack {
   readonly lake: LakeBucket;
+  readonly raw: RawBucket;
   readonly catalog: LakeCatalog;
+  readonly ingest: IngestPipeline;
+  readonly workgroup: QueryWorkgroup;
+  readonly alarms: ScheduledAlarms;
+  readonly shipping: ShippingAccess;
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: FwlakeStackProps = {}) {
     super(scope, id, props);
-    this.lake = new LakeBucket(this, 'Lake');
+    const accessLogs = props.accessLogging === false ? undefined : accessLogsBucket(this);
+    this.lake = new LakeBucket(this, 'Lake', { accessLogs });
+    // The queue holds a message at least as long as the function may work on it (AWS recommends 6x).
+    this.raw = new RawBucket(this, 'Raw', {
+      retentionDays: props.rawRetentionDays,
+      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6),
+      accessLogs,
+    });
     this.catalog = new LakeCatalog(this, 'Catalog', { bucket: this.lake.bucket });
+    this.ingest = new IngestPipeline(this, 'Ingest', {
+      raw: this.raw.bucket,
+      queue: this.raw.queue,
+      lake: this.lake.bucket,
+      reservedConcurrency: props.ingestReservedConcurrency,
+    });
+    this.workgroup = new QueryWorkgroup(this, 'Athena', {
+      bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,
+      accessLogs,
+    });
+    const env = { FWLAKE_WORKGROUP: this.workgroup.name, FWLAKE_DATABASE: this.catalog.databaseName };
+    const query = fwlakeFunction(this, 'QueryFunction', 'query.ts', {
+      description: 'fwlake: run a saved query in Athena',
+      timeout: Duration.minutes(5),
+      environment: env,
+    });
+    const queryAccess = { workgroup: this.workgroup, catalog: this.catalog, lake: this.lake.bucket };
+    grantSavedQueries(query, queryAccess);
+    this.alarms = new ScheduledAlarms(this, 'Alarms', {
+      alarms: props.alarms ?? DEFAULT_ALARMS,
+      workgroupName: this.workgroup.name,
+      databaseName: this.catalog.databaseName,
+    });
+    grantSavedQueries(this.alarms.fn, queryAccess);
+    this.shipping = new ShippingAccess(this, 'Shipping', { raw: this.raw.bucket, accountId: this.account });
+    // The S3 notifications custom resource is CDK's own singleton (Python, basic execution role).
+    const notifications = this.node.tryFindChild(
+      'BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+    );
+    if (notifications !== undefined) {
+      acknowledge(notifications, {
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
+          "CDK's bucket-notifications custom resource: only writes its own logs.",
+        'AwsSolutions-L1': "CDK's bucket-notifications custom resource picks its own (Python) runtime.",
+      });
+    }
+    new FwlakeDashboard(this, 'Dashboard', {
+      functions: { ingest: this.ingest.fn, query, alarm: this.alarms.fn },
+      deadLetters: this.raw.deadLetters,
+      alarmMetrics: this.alarms.metrics,
+    });
   }
 }

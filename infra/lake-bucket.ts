@@ -4,7 +4,7 @@
  * storage as they age (they are read rarely after the first weeks).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { BlockPublicAccess, Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 export interface LakeBucketProps {
@@ -12,6 +12,8 @@ export interface LakeBucketProps {
   infrequentAccessAfterDays?: number;
   /** Days before quarantined lines expire. Default 90. */
   quarantineDays?: number;
+  /** Where S3 server access logs go; none when undefined. */
+  accessLogs?: IBucket;
 }
 
 export class LakeBucket extends Construct {
@@ -26,6 +28,8 @@ export class LakeBucket extends Construct {
       versioned: false,
       // Logs are evidence: keep them if the stack goes.
       removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsPrefix: props.accessLogs ? 'lake/' : undefined,
       lifecycleRules: [
         {
           id: 'records-to-infrequent-access',

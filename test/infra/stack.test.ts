@@ -1,4 +1,4 @@
-/** CDK assertions on the synthesized stack (offline, no credentials). */
+/** CDK assertions on the synthesized stack (offline, no credentials; functions bundled by the local esbuild). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
@@ -6,49 +6,125 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { COLUMNS, PARTITION_COLUMNS } from '../../functions/core/schema.ts';
 import { FwlakeStack } from '../../infra/fwlake-stack.ts';
 
-const template = Template.fromStack(new FwlakeStack(new App(), 'Test'));
+const stack = new FwlakeStack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
+const template = Template.fromStack(stack);
 
-describe('lake bucket', () => {
-  it('is private, encrypted, kept on stack deletion, with lifecycle rules', () => {
-    template.hasResource('AWS::S3::Bucket', {
-      DeletionPolicy: 'Retain',
-      Properties: {
-        PublicAccessBlockConfiguration: {
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
+function statementsOf(roleLogicalIdPrefix: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((p) =>
+      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref.startsWith(roleLogicalIdPrefix)),
+    )
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('buckets', () => {
+  it('are all private, encrypted and TLS-only', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    assert.ok(Object.keys(buckets).length >= 4, 'raw, lake, Athena results, access logs');
+    for (const [id, b] of Object.entries(buckets)) {
+      assert.deepEqual(
+        b.Properties.PublicAccessBlockConfiguration,
+        {
           BlockPublicAcls: true,
           BlockPublicPolicy: true,
           IgnorePublicAcls: true,
           RestrictPublicBuckets: true,
         },
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
-        LifecycleConfiguration: {
-          Rules: Match.arrayWith([
-            Match.objectLike({
-              Prefix: 'firewall/',
-              Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
-            }),
-            Match.objectLike({ Prefix: 'quarantine/', ExpirationInDays: 90 }),
-          ]),
-        },
-      },
-    });
+        id,
+      );
+      assert.ok(b.Properties.BucketEncryption, `${id} is encrypted`);
+    }
+    const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
+    assert.equal(policies.length, Object.keys(buckets).length, 'every bucket has a policy');
+    for (const p of policies) {
+      assert.ok(
+        JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'),
+        'denies plain HTTP',
+      );
+    }
   });
 
-  it('refuses plain HTTP', () => {
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+  it('raw objects expire, lake records move to Standard-IA, quarantine expires, access logs are written', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'raw/', ExpirationInDays: 30 })]),
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'raw/' }),
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Prefix: 'firewall/',
+            Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+          }),
+          Match.objectLike({ Prefix: 'quarantine/', ExpirationInDays: 90 }),
         ]),
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'lake/' }),
+    });
+    const noLogs = Template.fromStack(
+      new FwlakeStack(new App(), 'NoLogs', { accessLogging: false, rawRetentionDays: 7 }),
+    );
+    assert.ok(!JSON.stringify(noLogs.toJSON()).includes('LoggingConfiguration'));
+    noLogs.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'raw/', ExpirationInDays: 7 })]),
       },
     });
   });
 });
 
+describe('ingest', () => {
+  it('raw ObjectCreated events under raw/ go to an encrypted queue with a dead-letter queue', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          Match.objectLike({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'raw/' }] } },
+          }),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { maxReceiveCount: 3, deadLetterTargetArn: Match.anyValue() },
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 3600,
+    });
+  });
+
+  it('the function runs Node.js 24 on arm64 with partial batch responses', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Environment: { Variables: Match.objectLike({ LAKE_BUCKET: Match.anyValue() }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 5,
+    });
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } });
+    assert.equal(Object.keys(fns).length, 3, 'ingest, query, alarm');
+  });
+
+  it('may read raw objects and write only the lake’s firewall/ and quarantine/ prefixes', () => {
+    const s = statementsOf('IngestFunctionServiceRole');
+    const put = s.find((x) => actionsOf(x).includes('s3:PutObject'))!;
+    const text = JSON.stringify(put.Resource);
+    assert.ok(text.includes('/firewall/*') && text.includes('/quarantine/*'));
+    const get = s.find((x) => actionsOf(x).includes('s3:GetObject'))!;
+    assert.ok(JSON.stringify(get.Resource).includes('/raw/*'));
+    assert.ok(!s.some((x) => actionsOf(x).some((a) => a === 's3:*' || a === '*')));
+  });
+});
+
 describe('Glue table', () => {
-  const tables = template.findResources('AWS::Glue::Table');
-  const input = Object.values(tables)[0].Properties.TableInput;
+  const input = Object.values(template.findResources('AWS::Glue::Table'))[0].Properties.TableInput;
 
   it('has every schema column, in order, with its Athena type', () => {
     assert.deepEqual(
@@ -60,7 +136,6 @@ describe('Glue table', () => {
     );
     assert.equal(byName.ts, 'timestamp');
     assert.equal(byName.tcp_flags, 'array<string>');
-    assert.equal(byName.tcp_seq, 'bigint');
     assert.deepEqual(
       input.PartitionKeys.map((c: { Name: string }) => c.Name),
       PARTITION_COLUMNS.map((c) => c.name),
@@ -79,9 +154,101 @@ describe('Glue table', () => {
     const placeholders = `/firewall/dt=${'$'}{dt}/hour=${'$'}{hour}/`;
     assert.ok(JSON.stringify(input.Parameters['storage.location.template']).includes(placeholders));
   });
+});
 
-  it('lives in the fwlake database', () => {
-    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'fwlake' } });
-    assert.equal(Object.values(tables)[0].Properties.DatabaseName, 'fwlake');
+describe('queries', () => {
+  it('the Athena workgroup enforces encrypted results and a bytes-scanned cutoff', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'fwlake',
+      WorkGroupConfiguration: Match.objectLike({
+        EnforceWorkGroupConfiguration: true,
+        BytesScannedCutoffPerQuery: 10_000_000_000,
+        ResultConfiguration: Match.objectLike({ EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } }),
+      }),
+    });
+  });
+
+  it('the query function may use the workgroup and read the table and the records, nothing broader', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { FWLAKE_WORKGROUP: 'fwlake', FWLAKE_DATABASE: 'fwlake' } },
+    });
+    const s = statementsOf('QueryFunctionServiceRole');
+    const athena = s.find((x) => actionsOf(x).includes('athena:StartQueryExecution'))!;
+    assert.match(JSON.stringify(athena.Resource), /workgroup\/fwlake/);
+    const glue = s.find((x) => actionsOf(x).includes('glue:GetTable'))!;
+    assert.match(JSON.stringify(glue.Resource), /table\/fwlake\/firewall/);
+  });
+
+  it('no function policy uses a * resource, except where the action has no resource (metrics, X-Ray)', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    for (const p of Object.values(policies)) {
+      for (const s of p.Properties.PolicyDocument.Statement as Statement[]) {
+        if (s.Resource === '*') {
+          for (const a of actionsOf(s)) assert.match(a, /^(cloudwatch:PutMetricData|xray:.*)$/, `${a} on *`);
+        }
+      }
+    }
+  });
+});
+
+describe('alarms', () => {
+  it('each shipped alarm is a schedule running the alarm function with its query, and an alarm to SNS', () => {
+    for (const name of ['new-low-port-sources', 'silent-hosts']) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 hour)',
+        Targets: [Match.objectLike({ Input: Match.stringLikeRegexp(`"alarm":"${name}"`) })],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'SavedQueryRows',
+        Namespace: 'fwlake',
+        Dimensions: [{ Name: 'Alarm', Value: name }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('AlarmsTopic') })],
+      });
+    }
+    const inputs = Object.values(template.findResources('AWS::Events::Rule')).map(
+      (r) => JSON.parse(r.Properties.Targets[0].Input) as { query: string; params: Record<string, unknown> },
+    );
+    assert.deepEqual(inputs.find((i) => i.query === 'new-sources')?.params, {
+      since: '1h',
+      baseline_since: '25h',
+      max_port: 1024,
+    });
+  });
+
+  it('there is a dashboard with ingest volume, quarantine, errors, durations and the alarm metrics', () => {
+    const body = JSON.stringify(
+      Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody,
+    );
+    for (const s of [
+      'Ingest volume',
+      'Quarantine rate',
+      'Errors',
+      'Duration',
+      'Dead letters',
+      'SavedQueryRows',
+    ]) {
+      assert.ok(body.includes(s), s);
+    }
+  });
+});
+
+describe('shipping', () => {
+  it('a host may put objects only under raw/<its own fwlake-host tag>/', () => {
+    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))[0];
+    const [s] = policy.Properties.PolicyDocument.Statement as Statement[];
+    assert.equal(s.Action, 's3:PutObject');
+    assert.match(JSON.stringify(s.Resource), /\/raw\/\$\{aws:PrincipalTag\/fwlake-host\}\/\*/);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+            Condition: { StringLike: { 'aws:RequestTag/fwlake-host': '?*' } },
+          }),
+        ]),
+      },
+    });
   });
 });

@@ -224,7 +224,11 @@ describe('saved queries on the sample log (DuckDB)', () => {
 describe('silent-hosts on the sample log', () => {
   it('names the firewalls that went quiet: in the sample’s last ten seconds, the ones with no lines', async () => {
     const since = '2026-09-18T00:59:50Z';
-    const r = await rows('silent-hosts', { since, until: '2026-09-18T01:00:00Z', baseline_since: '2026-09-17T21:00:00Z' });
+    const r = await rows('silent-hosts', {
+      since,
+      until: '2026-09-18T01:00:00Z',
+      baseline_since: '2026-09-17T21:00:00Z',
+    });
     const last = new Map<string, string>();
     for (const l of lines) {
       const t = `2026-09-${l.slice(4, 6)}T${l.slice(7, 15)}Z`;

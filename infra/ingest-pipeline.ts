@@ -1,0 +1,79 @@
+/**
+ * The ingest function and its trigger: SQS (fed by the raw bucket) → Lambda
+ * with partial batch responses. It may read raw objects and write only the
+ * lake's firewall/ and quarantine/ prefixes.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { QUARANTINE_TABLE, RECORDS_TABLE } from '../functions/core/ingest.ts';
+import { RAW_PREFIX } from '../functions/core/object-key.ts';
+import { acknowledge, fwlakeFunction } from './function.ts';
+
+export const INGEST_TIMEOUT = Duration.minutes(10);
+
+export interface IngestPipelineProps {
+  raw: IBucket;
+  queue: IQueue;
+  lake: IBucket;
+  /** Concurrent executions reserved for ingest (also its cap). Default: none reserved. */
+  reservedConcurrency?: number;
+}
+
+export class IngestPipeline extends Construct {
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: IngestPipelineProps) {
+    super(scope, id);
+    this.fn = fwlakeFunction(this, 'Function', 'ingest.ts', {
+      description: 'fwlake: parse a raw kernel log object into partitioned records',
+      memorySize: 512,
+      timeout: INGEST_TIMEOUT,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: { LAKE_BUCKET: props.lake.bucketName, POWERTOOLS_METRICS_NAMESPACE: 'fwlake' },
+    });
+    this.fn.addEventSource(
+      new SqsEventSource(props.queue, {
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        maxBatchingWindow: Duration.seconds(10),
+      }),
+    );
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [props.raw.arnForObjects(`${RAW_PREFIX}*`)],
+      }),
+    );
+    const lakeObjects = [
+      props.lake.arnForObjects(`${RECORDS_TABLE}/*`),
+      props.lake.arnForObjects(`${QUARANTINE_TABLE}/*`),
+    ];
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: lakeObjects,
+      }),
+    );
+    // Listing a partition finds parts an earlier, longer attempt left behind (idempotent retries).
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [props.lake.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${RECORDS_TABLE}/*`, `${QUARANTINE_TABLE}/*`] } },
+      }),
+    );
+    acknowledge(this.fn, {
+      'AwsSolutions-IAM5[Resource::<RawBucket672A0DBB.Arn>/raw/*]':
+        'Ingest reads any object hosts ship, all of which live under raw/.',
+      'AwsSolutions-IAM5[Resource::<LakeBucketB1D32E10.Arn>/firewall/*]':
+        'Ingest writes partition objects whose names (dt=/hour=/source id) are only known at run time.',
+      'AwsSolutions-IAM5[Resource::<LakeBucketB1D32E10.Arn>/quarantine/*]':
+        'Ingest writes one quarantine object per source object, named at run time.',
+    });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What running saved queries needs, and nothing more: the workgroup's Athena
+ * actions, reading the Glue table's definition, reading the lake's records,
+ * and writing results to the workgroup's results bucket.
+ */
+import { Stack } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { RECORDS_TABLE } from '../functions/core/ingest.ts';
+import { acknowledge } from './function.ts';
+import type { LakeCatalog } from './lake-catalog.ts';
+import type { QueryWorkgroup } from './query-workgroup.ts';
+
+export function grantSavedQueries(
+  grantee: IGrantable,
+  { workgroup, catalog, lake }: { workgroup: QueryWorkgroup; catalog: LakeCatalog; lake: IBucket },
+): void {
+  const stack = Stack.of(workgroup);
+  const glue = (resource: string, resourceName?: string) =>
+    stack.formatArn({ service: 'glue', resource, resourceName });
+  const add = (s: PolicyStatement) => grantee.grantPrincipal.addToPrincipalPolicy(s);
+  add(
+    new PolicyStatement({
+      actions: [
+        'athena:StartQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:StopQueryExecution',
+        'athena:GetWorkGroup',
+      ],
+      resources: [workgroup.arn],
+    }),
+  );
+  add(
+    new PolicyStatement({
+      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions'],
+      resources: [
+        glue('catalog'),
+        glue('database', catalog.databaseName),
+        glue('table', `${catalog.databaseName}/${catalog.tableName}`),
+      ],
+    }),
+  );
+  add(
+    new PolicyStatement({ actions: ['s3:GetObject'], resources: [lake.arnForObjects(`${RECORDS_TABLE}/*`)] }),
+  );
+  add(
+    new PolicyStatement({
+      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      resources: [lake.bucketArn],
+    }),
+  );
+  add(
+    new PolicyStatement({
+      actions: [
+        's3:GetObject',
+        's3:PutObject',
+        's3:AbortMultipartUpload',
+        's3:ListBucket',
+        's3:GetBucketLocation',
+        's3:ListMultipartUploadParts',
+      ],
+      resources: [workgroup.results.bucketArn, workgroup.results.arnForObjects('results/*')],
+    }),
+  );
+  if (grantee instanceof Construct) {
+    acknowledge(grantee, {
+      'AwsSolutions-IAM5[Resource::<LakeBucketB1D32E10.Arn>/firewall/*]':
+        'Athena reads the partitions a query names, any of the records under firewall/.',
+      'AwsSolutions-IAM5[Resource::<AthenaResults4E169281.Arn>/results/*]':
+        'Athena writes each query result under results/ with a name it chooses.',
+    });
+  }
+}
