@@ -37,6 +37,10 @@ Usage:
       Run a saved query. duckdb (default) reads the local warehouse; athena runs
       in the workgroup (or $FWLAKE_WORKGROUP) on the database (or
       $FWLAKE_DATABASE, default fwlake) in the region (or $AWS_REGION).
+  fwlake dev [--port 4569] [--dir .fwlake-dev]
+      The AWS flow on this machine: an S3-compatible server with buckets raw and
+      lake; every object put under raw/<host>/ is ingested by the real ingest
+      Lambda handler into lake. Stop with Ctrl-C.
   fwlake sql "SELECT ..." [--warehouse DIR] [--format table|csv|json]
       Run SQL with DuckDB (embedded) over the warehouse's \`firewall\` view,
       whose columns are listed in the README.
@@ -62,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'ingest') return await ingestCommand(rest);
     if (command === 'sql') return await sqlCommand(rest);
     if (command === 'queries') return queriesCommand(rest);
+    if (command === 'dev') return await devCommand(rest);
     if (command === 'query') return await queryCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
@@ -96,6 +101,8 @@ function options(args: string[]) {
         workgroup: { type: 'string' },
         database: { type: 'string' },
         region: { type: 'string' },
+        port: { type: 'string' },
+        dir: { type: 'string' },
       },
     });
   } catch (e) {
@@ -269,6 +276,30 @@ async function queryCommand(args: string[]): Promise<number> {
   } finally {
     await engine.close();
   }
+  return 0;
+}
+
+async function devCommand(args: string[]): Promise<number> {
+  const { values, positionals } = options(args);
+  if (positionals.length > 0) throw new UsageError('dev takes no arguments');
+  const v = values as Record<string, string | undefined>;
+  const port = Number(v.port ?? 4569);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port: not a port: "${v.port}"`);
+  const dir = v.dir ?? '.fwlake-dev';
+  const { startDevLoop } = await import('./adapters/dev-loop.ts');
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const loop = await startDevLoop({ dir, port, print });
+  print(`fwlake dev: S3 at ${loop.endpoint} (buckets raw, lake; data in ${dir}). Try:`);
+  print(
+    `  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws --endpoint-url ${loop.endpoint} s3 cp kern.log.gz s3://raw/raw/fw1/2026/09/17/kern.log.gz`,
+  );
+  print(`  then: aws --endpoint-url ${loop.endpoint} s3 ls --recursive s3://lake/`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await loop.stop();
   return 0;
 }
 

@@ -14,12 +14,11 @@
  * - its event notifications do not URL-encode keys (S3's do): tests build the
  *   events themselves, encoded the way S3 does (see `encodeEventKey`).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, utimes } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { encodeEventKey, startS3rverProcess } from '../../functions/adapters/s3rver-process.ts';
 
 export const BUCKETS = ['raw', 'lake'] as const;
 
@@ -35,88 +34,28 @@ export interface S3rverHandle {
   stop(): Promise<void>;
 }
 
-// Runs in the child: CommonJS, given s3rver's path, the folder and the buckets on argv.
-const CHILD = `
-const S3rver = require(process.argv[1]);
-const server = new S3rver({
-  address: '127.0.0.1',
-  port: 0,
-  silent: true,
-  directory: process.argv[2],
-  configureBuckets: process.argv.slice(3).map((name) => ({ name })),
-});
-server.run().then(
-  (addr) => process.stdout.write(JSON.stringify({ port: addr.port }) + '\\n'),
-  (err) => { console.error(err); process.exit(1); },
-);
-process.on('SIGTERM', () => server.close().finally(() => process.exit(0)));
-`;
-
 export async function startS3rver(): Promise<S3rverHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'fwlake-s3rver-'));
-  const s3rverMain = createRequire(import.meta.url).resolve('s3rver');
-  const child = spawn(process.execPath, ['-e', CHILD, s3rverMain, dir, ...BUCKETS], {
-    env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => {
-    stderr += d;
-  });
-  let port: number;
+  let server: Awaited<ReturnType<typeof startS3rverProcess>>;
   try {
-    port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const nl = out.indexOf('\n');
-        if (nl !== -1) resolve(JSON.parse(out.slice(0, nl)).port);
-      });
-      child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}: ${stderr}`)));
-      child.once('error', reject);
-    });
+    server = await startS3rverProcess({ dir, buckets: BUCKETS });
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;
   }
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({
-    endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
   return {
-    endpoint,
-    client,
+    endpoint: server.endpoint,
+    client: server.client,
     async setLastModified(bucket, key, when) {
       const parts = key.split('/');
       const file = `${parts.pop()}._S3rver_object`;
       await utimes(join(dir, bucket, ...parts, file), when, when);
     },
     async stop() {
-      client.destroy();
-      await stopChild(child);
+      await server.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** An object key as S3 event notifications carry it: URL-encoded, spaces as '+', slashes kept. */
-export function encodeEventKey(key: string): string {
-  return encodeURIComponent(key).replaceAll('%20', '+').replaceAll('%2F', '/');
-}
+export { encodeEventKey };

@@ -1,0 +1,62 @@
+/**
+ * `fwlake dev`'s loop: a real S3-compatible server, an object put under raw/
+ * with the SDK as a shipper would, and the real ingest handler filling the lake.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { startDevLoop } from '../../functions/adapters/dev-loop.ts';
+import { s3rverClient } from '../../functions/adapters/s3rver-process.ts';
+
+describe('fwlake dev', () => {
+  it('ingests every object put under raw/ into the lake, with the real handler', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fwlake-dev-'));
+    const printed: string[] = [];
+    let ingested: () => void = () => {};
+    const done = new Promise<void>((r) => {
+      ingested = r;
+    });
+    const loop = await startDevLoop({
+      dir,
+      port: 0,
+      print: (l) => {
+        printed.push(l);
+        if (l.startsWith('ingested') || l.startsWith('FAILED')) ingested();
+      },
+    });
+    const client = s3rverClient(loop.endpoint);
+    try {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: 'raw',
+          Key: 'raw/mha.can.local/2026/09/17/sample 1.log.gz',
+          Body: gzipSync(readFileSync('events/sample-kern.log')),
+        }),
+      );
+      await Promise.race([
+        done,
+        new Promise((_, rej) => setTimeout(() => rej(new Error('no ingest in 20 s')), 20_000)),
+      ]);
+      assert.match(
+        printed.join('\n'),
+        /ingested s3:\/\/raw\/raw\/mha\.can\.local\/2026\/09\/17\/sample 1\.log\.gz: 2518 lines, 2502 records, 16 skipped, 0 quarantined → 4 objects/,
+      );
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: 'lake', Prefix: 'firewall/' }));
+      assert.equal(listed.Contents?.length, 4);
+      assert.ok(
+        listed.Contents?.every((o) =>
+          /^firewall\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/[0-9a-f]{20}-0\.json\.gz$/.test(o.Key!),
+        ),
+      );
+    } finally {
+      client.destroy();
+      await loop.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
