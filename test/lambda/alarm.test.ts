@@ -13,11 +13,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
-
-process.env.FWLAKE_WORKGROUP = 'fwlake';
-process.env.AWS_REGION = 'us-east-1';
-process.env.AWS_ACCESS_KEY_ID = 'test';
-process.env.AWS_SECRET_ACCESS_KEY = 'test';
+import '../support/fake-aws-env.ts';
 
 const athena = mockClient(AthenaClient);
 const cloudwatch = mockClient(CloudWatchClient);

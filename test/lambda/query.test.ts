@@ -16,11 +16,7 @@ import {
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
-
-process.env.FWLAKE_WORKGROUP = 'fwlake';
-process.env.AWS_REGION = 'us-east-1';
-process.env.AWS_ACCESS_KEY_ID = 'test';
-process.env.AWS_SECRET_ACCESS_KEY = 'test';
+import '../support/fake-aws-env.ts';
 
 const athena = mockClient(AthenaClient);
 let handler: typeof import('../../functions/query.ts').handler;
