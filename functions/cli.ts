@@ -24,9 +24,11 @@ Usage:
       Print one JSON record per netfilter line on stdout; quarantined lines and
       a summary (lines, records, skipped, quarantined) on stderr.
   fwlake ingest FILE...|- [--warehouse DIR] [--reference-time ISO] [--host H]
-      Parse and write Hive-partitioned gzip JSON lines under DIR/firewall/
-      (dt=yyyy-MM-dd/hour=HH) and quarantined lines under DIR/quarantine/.
-      Default DIR: ./warehouse. Re-ingesting the same input replaces its output.
+                [--format json|parquet]
+      Parse and write Hive-partitioned gzip JSON lines (or, with --format
+      parquet, snappy Parquet files) under DIR/firewall/ (dt=yyyy-MM-dd/hour=HH)
+      and quarantined lines under DIR/quarantine/. Default DIR: ./warehouse.
+      Re-ingesting the same input replaces its output, in either format.
 
   fwlake queries [--queries DIR]
       List the saved queries (the shipped catalog, plus .sql files in DIR) with
@@ -160,6 +162,10 @@ async function ingestCommand(args: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('ingest needs at least one FILE (or - for stdin)');
   const warehouse = (values.warehouse as string | undefined) ?? './warehouse';
   const referenceMs = referenceTime(values['reference-time']);
+  const format = (values.format as string | undefined) ?? 'json';
+  if (format !== 'json' && format !== 'parquet') {
+    throw new UsageError(`--format must be json or parquet for ingest, not "${format}"`);
+  }
   let failed = 0;
   for (const path of positionals) {
     const started = performance.now();
@@ -169,6 +175,7 @@ async function ingestCommand(args: string[]): Promise<number> {
         warehouse,
         referenceMs,
         host: (values.host as string | undefined) ?? null,
+        format,
         onProgress: progress.update,
       });
       progress.done();

@@ -34,7 +34,7 @@ import {
   QueryFailedError,
   type QueryResult,
 } from '../core/query-types.ts';
-import { duckdbCreateView } from '../core/table-sql.ts';
+import { createWarehouseView } from './duckdb-warehouse.ts';
 
 export class DuckDbEngine implements QueryEngine {
   /** Runs are serialised: one connection, one statement at a time. */
@@ -63,7 +63,7 @@ export class DuckDbEngine implements QueryEngine {
     try {
       for (const sql of [...DUCKDB_SETTINGS, ...DUCKDB_MACROS]) await conn.run(sql);
       try {
-        await conn.run(duckdbCreateView(warehouseDir));
+        await createWarehouseView(conn, warehouseDir);
       } catch (e) {
         throw new Error(
           `cannot read the warehouse ${warehouseDir} (${firstLine(e)}): run "fwlake ingest FILE --warehouse ${warehouseDir}" first`,

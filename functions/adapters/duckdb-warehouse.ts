@@ -4,9 +4,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { RECORDS_TABLE } from '../core/ingest.ts';
-import { duckdbCreateView } from '../core/table-sql.ts';
+import { duckdbCreateView, duckdbFormatsQuery } from '../core/table-sql.ts';
+
+/** Creates the `firewall` view over the part formats (JSON lines, Parquet) the warehouse holds. */
+export async function createWarehouseView(conn: DuckDBConnection, warehouse: string): Promise<void> {
+  const found = (await conn.runAndReadAll(duckdbFormatsQuery(warehouse))).getRows()[0];
+  const formats = { json: found?.[0] === true, parquet: found?.[1] === true };
+  await conn.run(duckdbCreateView(warehouse, RECORDS_TABLE, formats));
+}
 
 export interface QueryResult {
   columns: string[];
@@ -23,7 +30,7 @@ export async function queryLocalWarehouse(warehouse: string, sql: string): Promi
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
-    await conn.run(duckdbCreateView(warehouse));
+    await createWarehouseView(conn, warehouse);
     const reader = await conn.runAndReadAll(sql);
     return { columns: reader.columnNames(), rows: reader.getRowsJson() as unknown[][] };
   } finally {

@@ -12,6 +12,8 @@ import {
   RECORDS_TABLE,
 } from '../core/ingest.ts';
 import { splitLines } from '../core/lines.ts';
+import { ParquetPartWriter } from '../core/parquet-parts.ts';
+import type { PartFormat } from '../core/part-format.ts';
 import { PartitionRouter } from '../core/router.ts';
 import { openLocalInput } from './input.ts';
 import { LocalWarehouse } from './local-warehouse.ts';
@@ -22,6 +24,8 @@ export interface LocalIngestOptions {
   referenceMs?: number;
   /** Host for lines whose header names none. */
   host?: string | null;
+  /** How records are stored: gzip JSON lines (default) or Parquet. Quarantine is JSON lines either way. */
+  format?: PartFormat;
   onProgress?: (stats: IngestStats, bytesRead: number, size: number | null) => void;
 }
 
@@ -38,6 +42,7 @@ export async function ingestLocal(path: string, opts: LocalIngestOptions): Promi
   const referenceMs = opts.referenceMs ?? (path === '-' ? Date.now() : (await stat(path)).mtimeMs);
   const store = new LocalWarehouse(opts.warehouse);
   const router = new PartitionRouter(store);
+  const records = opts.format === 'parquet' ? new ParquetPartWriter(store, RECORDS_TABLE) : undefined;
   const lineStats = { droppedBytes: 0 };
   let stats = emptyStats();
   try {
@@ -45,7 +50,7 @@ export async function ingestLocal(path: string, opts: LocalIngestOptions): Promi
       splitLines(input.chunks, lineStats),
       { referenceMs, sourceKey: path === '-' ? 'stdin' : basename(path), fallbackHost: opts.host ?? null },
       router,
-      { onBatch: (s) => opts.onProgress?.(s, input.bytesRead(), input.size) },
+      { onBatch: (s) => opts.onProgress?.(s, input.bytesRead(), input.size), records },
     );
   } catch (e) {
     await router.close().catch(() => {});

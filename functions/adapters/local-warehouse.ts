@@ -2,7 +2,7 @@
  * The local warehouse: the lake's layout in a folder, so DuckDB can read it
  * exactly as Athena reads the lake bucket.
  *
- *   DIR/firewall/dt=2026-09-17/hour=22/<source-id>-<n>.json.gz
+ *   DIR/firewall/dt=2026-09-17/hour=22/<source-id>-<n>.json.gz   (or .parquet)
  *   DIR/quarantine/<source-id>-<n>.json.gz
  *
  * Parts are written to hidden temporary files and renamed into place only
@@ -11,12 +11,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGzip, type ZlibOptions } from 'node:zlib';
+import type { PartFileStore } from '../core/parquet-parts.ts';
+import { PARQUET_SUFFIX } from '../core/part-format.ts';
 import type { PartOutput, PartStore } from '../core/router.ts';
 
 export const JSON_SUFFIX = '.json.gz';
+/** Every suffix a part may have: re-ingesting in one format removes the source's parts in the other. */
+const PART_SUFFIXES = [JSON_SUFFIX, PARQUET_SUFFIX];
 /** zlib level for JSON parts: 1 compresses ~3x faster than 6 for ~15% more bytes (see bench/). */
 export const GZIP_LEVEL = Number(process.env.FWLAKE_GZIP_LEVEL ?? 6);
 
@@ -24,9 +28,10 @@ interface Pending {
   dir: string;
   tmp: string;
   index: number;
+  suffix: string;
 }
 
-export class LocalWarehouse implements PartStore {
+export class LocalWarehouse implements PartStore, PartFileStore {
   private readonly run = randomBytes(6).toString('hex');
   private readonly pending: Pending[] = [];
 
@@ -35,7 +40,7 @@ export class LocalWarehouse implements PartStore {
   open(table: string, partition: string, index: number): PartOutput {
     const dir = partition === '' ? join(this.root, table) : join(this.root, table, partition);
     const tmp = join(dir, `.tmp-${this.run}-${index}${JSON_SUFFIX}`);
-    this.pending.push({ dir, tmp, index });
+    this.pending.push({ dir, tmp, index, suffix: JSON_SUFFIX });
     // A deep write buffer lets zlib (on libuv's thread pool) compress while this thread parses.
     const gzip = createGzip({ level: GZIP_LEVEL, writableHighWaterMark: 1 << 20 } as ZlibOptions);
     let file: ReturnType<typeof createWriteStream> | null = null;
@@ -65,8 +70,17 @@ export class LocalWarehouse implements PartStore {
     };
   }
 
+  /** Writes one whole part (a Parquet file) to a temporary file, moved into place by commit(). */
+  async writePart(table: string, partition: string, index: number, suffix: string, bytes: Uint8Array) {
+    const dir = partition === '' ? join(this.root, table) : join(this.root, table, partition);
+    const tmp = join(dir, `.tmp-${this.run}-${index}${suffix}`);
+    this.pending.push({ dir, tmp, index, suffix });
+    await mkdir(dir, { recursive: true });
+    await writeFile(tmp, bytes);
+  }
+
   /**
-   * Moves this run's parts into place as `<sourceId>-<n>.json.gz`, then deletes
+   * Moves this run's parts into place as `<sourceId>-<n>.json.gz` (or `.parquet`), then deletes
    * any other output of the same source in the tables (an earlier run may have
    * put lines in partitions this one does not, e.g. with another reference
    * year). Returns the final paths.
@@ -74,7 +88,7 @@ export class LocalWarehouse implements PartStore {
   async commit(sourceId: string, tables: readonly string[]): Promise<string[]> {
     const done: string[] = [];
     for (const p of this.pending) {
-      const path = join(p.dir, `${sourceId}-${p.index}${JSON_SUFFIX}`);
+      const path = join(p.dir, `${sourceId}-${p.index}${p.suffix}`);
       await rename(p.tmp, path);
       done.push(path);
     }
@@ -101,7 +115,11 @@ async function removeStale(dir: string, namePrefix: string, keep: Set<string>): 
   for (const ent of entries) {
     const path = join(dir, ent.name);
     if (ent.isDirectory()) await removeStale(path, namePrefix, keep);
-    else if (ent.name.startsWith(namePrefix) && ent.name.endsWith(JSON_SUFFIX) && !keep.has(path)) {
+    else if (
+      ent.name.startsWith(namePrefix) &&
+      PART_SUFFIXES.some((s) => ent.name.endsWith(s)) &&
+      !keep.has(path)
+    ) {
       await rm(path, { force: true });
     }
   }

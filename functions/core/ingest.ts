@@ -9,7 +9,7 @@ import { encodeJsonLine } from './json-lines.ts';
 import type { LineBatch } from './lines.ts';
 import { isQuarantined, type ParseOptions, parseLine } from './parse-line.ts';
 import { partitionOf } from './partition.ts';
-import type { Quarantined } from './record.ts';
+import type { FirewallRecord, Quarantined } from './record.ts';
 import type { PartitionRouter } from './router.ts';
 
 export const RECORDS_TABLE = 'firewall';
@@ -36,9 +36,25 @@ export function encodeQuarantine(q: Quarantined): string {
   return JSON.stringify({ reason: q.reason, source_key: q.source_key, line_no: q.line_no, raw: q.raw });
 }
 
+/**
+ * Takes records as records, for formats that encode many at once (Parquet)
+ * rather than one JSON line each. `partition` is the records' `dt=/hour=` path.
+ */
+export interface RecordSink {
+  /** Returns a promise only when the caller must wait (it wrote a part: backpressure). */
+  add(partition: string, record: FirewallRecord): Promise<void> | undefined;
+  /** Writes out everything still buffered. */
+  close(): Promise<void>;
+}
+
 export interface IngestHooks {
   /** Called after each batch, for progress displays. */
   onBatch?: (stats: IngestStats) => void;
+  /**
+   * When set, records go here instead of through the router as JSON lines
+   * (quarantined lines still go through the router, as JSON lines).
+   */
+  records?: RecordSink;
 }
 
 export async function ingestLines(
@@ -49,6 +65,7 @@ export async function ingestLines(
 ): Promise<IngestStats> {
   const stats = emptyStats();
   const seen = new Set<string>();
+  const sink = hooks.records;
   let lineNo = 0;
   for await (const { lines, bytes, starts } of batches) {
     for (let i = 0; i < lines.length; i++) {
@@ -68,7 +85,10 @@ export async function ingestLines(
         if (!seen.has(partition)) seen.add(partition);
         if (stats.firstTs === null || res.ts < stats.firstTs) stats.firstTs = res.ts;
         if (stats.lastTs === null || res.ts > stats.lastTs) stats.lastTs = res.ts;
-        pending = router.add(RECORDS_TABLE, partition, encodeJsonLine(res));
+        pending =
+          sink === undefined
+            ? router.add(RECORDS_TABLE, partition, encodeJsonLine(res))
+            : sink.add(partition, res);
       }
       if (pending !== undefined) await pending;
     }
@@ -76,6 +96,7 @@ export async function ingestLines(
     stats.partitions = seen.size;
     hooks.onBatch?.(stats);
   }
+  await sink?.close();
   await router.close();
   stats.lines = lineNo;
   stats.partitions = seen.size;

@@ -4,6 +4,7 @@
  * the same layout with explicit column types, never by guessing from data.
  */
 import { RECORDS_TABLE } from './ingest.ts';
+import { PARQUET_SUFFIX } from './part-format.ts';
 import { ATHENA_TYPE, COLUMNS, DUCKDB_TYPE, PARTITION_COLUMNS, SCHEMA_VERSION } from './schema.ts';
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -20,18 +21,66 @@ export function warehouseGlob(warehouseDir: string): string {
   return `${warehouseDir.replace(/\/+$/, '')}/${RECORDS_TABLE}/dt=*/hour=*/*.json.gz`;
 }
 
+/** The glob of every Parquet part of the records table under a warehouse folder. */
+export function warehouseParquetGlob(warehouseDir: string): string {
+  return `${warehouseDir.replace(/\/+$/, '')}/${RECORDS_TABLE}/dt=*/hour=*/*${PARQUET_SUFFIX}`;
+}
+
+/** Which part formats a warehouse holds (DuckDB fails on a glob that matches nothing, so each is read only when present). */
+export interface WarehouseFormats {
+  json: boolean;
+  parquet: boolean;
+}
+
+/** A query listing one file of each format, for the adapters to fill WarehouseFormats: columns `json`, `parquet` (booleans). */
+export function duckdbFormatsQuery(warehouseDir: string): string {
+  const any = (glob: string) => `EXISTS (SELECT 1 FROM glob(${sqlString(glob)}))`;
+  return `SELECT ${any(warehouseGlob(warehouseDir))} AS json, ${any(warehouseParquetGlob(warehouseDir))} AS parquet`;
+}
+
+/**
+ * The Parquet parts with the view's columns and types. Parquet carries its own
+ * types, but each column is still cast to the schema's DuckDB type so both
+ * formats union into one. `ts` is a UTC-adjusted timestamp in the files, which
+ * DuckDB reads as TIMESTAMP WITH TIME ZONE; it becomes a plain (UTC) TIMESTAMP
+ * through epoch microseconds, whatever the session's TimeZone.
+ */
+function duckdbParquetSelect(warehouseDir: string, hiveTypes: string): string {
+  const cols = COLUMNS.map((c) =>
+    c.type === 'timestamp'
+      ? `make_timestamp(epoch_us(${ident(c.name)})) AS ${ident(c.name)}`
+      : `CAST(${ident(c.name)} AS ${DUCKDB_TYPE[c.type]}) AS ${ident(c.name)}`,
+  );
+  const parts = PARTITION_COLUMNS.map((c) => ident(c.name));
+  return [
+    `SELECT ${[...cols, ...parts].join(', ')}`,
+    `FROM read_parquet(${sqlString(warehouseParquetGlob(warehouseDir))},`,
+    `  hive_partitioning = true, hive_types = ${hiveTypes}, union_by_name = true)`,
+  ].join('\n');
+}
+
 /**
  * `CREATE VIEW firewall AS ...` over a local warehouse: the same columns and
- * partition columns (`dt`, `hour` as text) Athena sees.
+ * partition columns (`dt`, `hour` as text) Athena sees, over the JSON-lines
+ * parts, the Parquet parts, or both (UNION ALL BY NAME).
  */
-export function duckdbCreateView(warehouseDir: string, view = RECORDS_TABLE): string {
+export function duckdbCreateView(
+  warehouseDir: string,
+  view = RECORDS_TABLE,
+  formats: WarehouseFormats = { json: true, parquet: false },
+): string {
   const hiveTypes = `{${PARTITION_COLUMNS.map((c) => `${ident(c.name)}: ${sqlString(DUCKDB_TYPE[c.type])}`).join(', ')}}`;
-  return [
-    `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM read_json(${sqlString(warehouseGlob(warehouseDir))},`,
+  const json = [
+    `SELECT * FROM read_json(${sqlString(warehouseGlob(warehouseDir))},`,
     "  format = 'newline_delimited', compression = 'gzip',",
     `  hive_partitioning = true, hive_types = ${hiveTypes},`,
     `  columns = ${duckdbColumnsStruct()})`,
   ].join('\n');
+  const selects: string[] = [];
+  // With neither format present, the JSON read fails with DuckDB's "no files" error, as before.
+  if (formats.json || !formats.parquet) selects.push(json);
+  if (formats.parquet) selects.push(duckdbParquetSelect(warehouseDir, hiveTypes));
+  return `CREATE OR REPLACE VIEW ${view} AS ${selects.join('\nUNION ALL BY NAME\n')}`;
 }
 
 export interface AthenaTableOptions {

@@ -1,0 +1,93 @@
+/**
+ * Records → Parquet parts, in bounded memory: the RecordSink of
+ * `ingest --format parquet`.
+ *
+ * Records are buffered per partition. A partition's buffer is written as its
+ * own part (one file, one row group) when it reaches `rowsPerPart`; and when
+ * all buffers together reach `maxBufferedRows`, the largest one is written
+ * out, so memory stays bounded however the input interleaves its hours.
+ * Everything left is written at `close()`. Part numbers count up per
+ * partition from 0 and every decision depends only on the input's order, so
+ * the same input always yields the same parts (re-ingestion replaces them).
+ */
+import type { RecordSink } from './ingest.ts';
+import { encodeParquet, ROW_GROUP_ROWS } from './parquet-encoder.ts';
+import { PARQUET_SUFFIX } from './part-format.ts';
+import type { FirewallRecord } from './record.ts';
+
+/** Where whole part files go: the local warehouse (and, later, S3). */
+export interface PartFileStore {
+  writePart(
+    table: string,
+    partition: string,
+    index: number,
+    suffix: string,
+    bytes: Uint8Array,
+  ): Promise<void>;
+}
+
+export interface ParquetPartsOptions {
+  rowsPerPart?: number;
+  maxBufferedRows?: number;
+}
+
+export class ParquetPartWriter implements RecordSink {
+  private readonly buffers = new Map<string, FirewallRecord[]>();
+  private readonly nextIndex = new Map<string, number>();
+  private buffered = 0;
+  private readonly rowsPerPart: number;
+  private readonly maxBufferedRows: number;
+  /** Every partition/index written, in order: what this run wrote. */
+  readonly parts: { partition: string; index: number; rows: number }[] = [];
+
+  constructor(
+    private readonly store: PartFileStore,
+    private readonly table: string,
+    opts: ParquetPartsOptions = {},
+  ) {
+    this.rowsPerPart = opts.rowsPerPart ?? ROW_GROUP_ROWS;
+    this.maxBufferedRows = opts.maxBufferedRows ?? ROW_GROUP_ROWS;
+  }
+
+  add(partition: string, record: FirewallRecord): Promise<void> | undefined {
+    let buf = this.buffers.get(partition);
+    if (buf === undefined) {
+      buf = [];
+      this.buffers.set(partition, buf);
+    }
+    buf.push(record);
+    this.buffered++;
+    if (buf.length >= this.rowsPerPart) return this.flush(partition);
+    if (this.buffered >= this.maxBufferedRows) return this.flush(this.largest());
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    for (const partition of [...this.buffers.keys()]) await this.flush(partition);
+  }
+
+  /** The partition with the most buffered rows (the first one on ties: Map order is deterministic). */
+  private largest(): string {
+    let best = '';
+    let most = -1;
+    for (const [partition, buf] of this.buffers) {
+      if (buf.length > most) {
+        best = partition;
+        most = buf.length;
+      }
+    }
+    return best;
+  }
+
+  private flush(partition: string): Promise<void> {
+    const buf = this.buffers.get(partition);
+    this.buffers.delete(partition);
+    if (buf === undefined || buf.length === 0) return Promise.resolve();
+    this.buffered -= buf.length;
+    const index = this.nextIndex.get(partition) ?? 0;
+    this.nextIndex.set(partition, index + 1);
+    this.parts.push({ partition, index, rows: buf.length });
+    const bytes = encodeParquet(buf, this.rowsPerPart);
+    return this.store.writePart(this.table, partition, index, PARQUET_SUFFIX, bytes);
+  }
+}
