@@ -25,6 +25,8 @@
  *
  * Pure: records in, bytes out; the adapters decide where the bytes go.
  */
+
+import { gzipSync } from 'node:zlib';
 import type { SchemaElement } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import type { FirewallRecord } from './record.ts';
@@ -115,7 +117,13 @@ export function encodeParquet(records: readonly FirewallRecord[], rowGroupSize =
       const v = records[i][key];
       data[i] = convert === null ? v : convert(v);
     }
-    return { name: c.name, data: data as unknown[] as string[] };
+    // Free text (the original line) compresses ~2x better with gzip than with snappy; everything
+    // else is dictionary-encoded or numeric and stays snappy (fast to read).
+    return {
+      name: c.name,
+      data: data as unknown[] as string[],
+      ...(c.name === 'raw' ? { codec: 'GZIP' as const } : {}),
+    };
   });
   const writer = new ByteWriter();
   parquetWrite({
@@ -123,6 +131,7 @@ export function encodeParquet(records: readonly FirewallRecord[], rowGroupSize =
     columnData,
     schema: SCHEMA,
     codec: 'SNAPPY',
+    compressors: { GZIP: (input: Uint8Array) => gzipSync(input, { level: 6 }) },
     rowGroupSize,
     kvMetadata: KV,
     createdBy: 'fwlake (hyparquet-writer)',
