@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -22,22 +22,13 @@ import { FirewallRecord } from '../../functions/core/record.ts';
 import { runSaved } from '../../functions/core/run-saved.ts';
 import { COLUMNS } from '../../functions/core/schema.ts';
 import { queryWarehouse } from '../support/duckdb.ts';
+import { filesUnder } from '../support/files.ts';
 
 const SAMPLE = 'events/sample-kern.log';
 const REF = Date.parse('2026-09-19T00:00:00Z');
 const run = promisify(execFile);
 
-function files(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else out.push(relative(dir, join(d, e.name)));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+const files = filesUnder;
 const bytes = (dir: string) => files(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 
 let tmp: string;
