@@ -7,9 +7,9 @@
 import { mkdir } from 'node:fs/promises';
 import type { SQSEvent } from 'aws-lambda';
 import { RAW_PREFIX } from '../core/object-key.ts';
-import { createIngestHandler } from '../ingest.ts';
 import type { IngestFailure, IngestMetrics, IngestReport } from './ingest-metrics.ts';
 import { encodeEventKey, type S3rverEvent, startS3rverProcess } from './s3rver-process.ts';
+import { createIngestHandler } from './sqs-ingest.ts';
 
 export const DEV_BUCKETS = ['raw', 'lake'] as const;
 

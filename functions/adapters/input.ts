@@ -1,5 +1,5 @@
 /**
- * Local input: a file or stdin, plain or gzip (detected by its magic bytes,
+ * Local input: a file or stdin, plain, gzip or zstd (by its magic bytes,
  * not its name), streamed in chunks, with a SHA-256 of the bytes as read.
  * That hash is the input's identity: the same input always gets the same
  * output object names, so ingesting it again replaces instead of duplicating.
@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { decompressByMagic } from './decompress.ts';
 
 export interface LocalInput {
   /** Decompressed bytes, in chunks. */
@@ -46,42 +46,17 @@ export async function openLocalInput(path: string): Promise<LocalInput> {
       hex ??= hash.digest('hex');
       return hex;
     },
-    chunks: decompress(
-      (async function* () {
-        for await (const chunk of source) {
-          read += chunk.length;
-          hash.update(chunk);
-          yield chunk;
-        }
-      })(),
-    ),
+    chunks: (
+      await decompressByMagic(
+        (async function* () {
+          for await (const chunk of source) {
+            read += chunk.length;
+            hash.update(chunk);
+            yield chunk;
+          }
+        })(),
+        path === '-' ? 'stdin' : path,
+      )
+    ).chunks,
   };
-}
-
-/** Passes plain bytes through; gunzips (including concatenated gzip members) when the first bytes say gzip. */
-async function* decompress(src: AsyncIterable<Buffer>): AsyncGenerator<Uint8Array> {
-  const it = src[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  const rest = (async function* () {
-    yield first.value;
-    for (;;) {
-      const n = await it.next();
-      if (n.done) return;
-      yield n.value;
-    }
-  })();
-  const head: Buffer = first.value;
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip();
-    const feed = (async () => {
-      for await (const c of rest) if (!gunzip.write(c)) await new Promise((r) => gunzip.once('drain', r));
-      gunzip.end();
-    })();
-    feed.catch((e) => gunzip.destroy(e));
-    yield* gunzip;
-    await feed;
-  } else {
-    yield* rest;
-  }
 }

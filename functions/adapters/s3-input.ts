@@ -1,24 +1,13 @@
 /**
  * S3 input: one object, streamed (never buffered whole), decompressed by its
- * magic bytes, not its name:
- *
- * - gzip (1f 8b), concatenated members included (what `cat a.gz b.gz` and
- *   rotating shippers produce);
- * - zstd (28 b5 2f fd), with Node's zlib zstd decompressor where the runtime
- *   has one (Node 22.15+/23.8+; Lambda's nodejs22.x does), a clear error
- *   where it does not;
- * - anything else is read as plain text.
- *
- * A corrupt or truncated compressed object fails the iteration with zlib's
- * error; the HTTP body is destroyed whenever iteration stops, so a failed or
- * abandoned read never leaks the connection.
+ * magic bytes (see decompress.ts). The HTTP body is destroyed whenever
+ * iteration stops, so a failed or abandoned read never leaks the connection.
  */
-import type { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream';
-import * as zlib from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type Compression, decompressByMagic } from './decompress.ts';
 
-export type Compression = 'gzip' | 'zstd' | 'none';
+export type { Compression };
 
 export interface S3Input {
   /** Decompressed bytes, in chunks. Iterate once. */
@@ -41,20 +30,6 @@ export interface OpenS3ObjectOptions {
   versionId?: string;
 }
 
-const GZIP = [0x1f, 0x8b];
-const ZSTD = [0x28, 0xb5, 0x2f, 0xfd];
-
-type ZstdFactory = () => Transform;
-/** Present from Node 22.15 / 23.8 on; @types/node 20 does not declare it. */
-const createZstdDecompress = (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
-
-export function detectCompression(head: Uint8Array): Compression {
-  const starts = (magic: number[]) => head.length >= magic.length && magic.every((b, i) => head[i] === b);
-  if (starts(GZIP)) return 'gzip';
-  if (starts(ZSTD)) return 'zstd';
-  return 'none';
-}
-
 /**
  * Opens s3://bucket/key. Resolves once the response headers and the first
  * bytes are in (they decide the format); rejects for a missing object, or a
@@ -73,47 +48,22 @@ export async function openS3Object(
   const body = res.Body as Readable | undefined;
   if (body === undefined) throw new Error(`s3://${bucket}/${key}: GetObject returned no body`);
   let read = 0;
-  const it = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  // The first 4 bytes decide the format; an HTTP chunk may be shorter.
-  const head: Buffer[] = [];
-  let headLen = 0;
-  let ended = false;
-  try {
-    while (headLen < ZSTD.length) {
-      const n = await it.next();
-      if (n.done) {
-        ended = true;
-        break;
-      }
-      head.push(n.value);
-      headLen += n.value.length;
-      read += n.value.length;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      yield chunk;
     }
+  }
+  let decompressed: Awaited<ReturnType<typeof decompressByMagic>>;
+  try {
+    decompressed = await decompressByMagic(counted(), `s3://${bucket}/${key}`);
   } catch (e) {
     body.destroy();
     throw e;
   }
-  const first = head.length === 1 ? head[0] : Buffer.concat(head);
-  const compression = detectCompression(first);
-  if (compression === 'zstd' && createZstdDecompress === undefined) {
-    body.destroy();
-    throw new Error(
-      `s3://${bucket}/${key} is zstd-compressed: zstd needs Node 22.15 or newer (this is Node ${process.versions.node})`,
-    );
-  }
-  async function* raw(): AsyncGenerator<Buffer> {
-    if (first.length > 0) yield first;
-    if (ended) return;
-    for (;;) {
-      const n = await it.next();
-      if (n.done) return;
-      read += n.value.length;
-      yield n.value;
-    }
-  }
   return {
-    chunks: readChunks(body, raw(), compression),
-    compression,
+    chunks: releasing(body, decompressed.chunks),
+    compression: decompressed.compression,
     etag: res.ETag ?? null,
     versionId: res.VersionId ?? null,
     contentLength: res.ContentLength ?? null,
@@ -123,25 +73,10 @@ export async function openS3Object(
   };
 }
 
-async function* readChunks(
-  body: Readable,
-  source: AsyncGenerator<Buffer>,
-  compression: Compression,
-): AsyncGenerator<Uint8Array> {
+/** The chunks, destroying the HTTP body however iteration ends (a failed or abandoned read never leaks it). */
+async function* releasing(body: Readable, chunks: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
   try {
-    if (compression === 'none') {
-      yield* source;
-      return;
-    }
-    // Node's Gunzip reads concatenated members; zstd streams may hold several frames.
-    const decoder = compression === 'gzip' ? zlib.createGunzip() : createZstdDecompress!();
-    // pipeline() propagates an error either way and destroys both ends.
-    pipeline(source, decoder, () => {});
-    try {
-      yield* decoder;
-    } finally {
-      decoder.destroy();
-    }
+    yield* chunks;
   } finally {
     body.destroy();
   }

@@ -33,8 +33,8 @@ import {
   PowertoolsIngestMetrics,
 } from '../../functions/adapters/ingest-metrics.ts';
 import { ingestS3Object } from '../../functions/adapters/s3-ingest.ts';
+import { createIngestHandler, type IngestHandler } from '../../functions/adapters/sqs-ingest.ts';
 import { sourceId } from '../../functions/core/object-key.ts';
-import { createIngestHandler, type IngestHandler } from '../../functions/ingest.ts';
 import { queryWarehouse } from '../support/duckdb.ts';
 import { encodeEventKey, type S3rverHandle, startS3rver } from '../support/s3rver.ts';
 

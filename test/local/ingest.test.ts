@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ingestLocal } from '../../functions/adapters/local-ingest.ts';
 import { queryWarehouse } from '../support/duckdb.ts';
@@ -110,6 +111,25 @@ describe('ingest of the shipped sample log', () => {
     const a = await queryWarehouse(wh, 'SELECT raw FROM firewall ORDER BY line_no');
     const b = await queryWarehouse(join(tmp, 'e'), 'SELECT raw FROM firewall ORDER BY line_no');
     assert.deepEqual(a, b);
+  });
+
+  it('reads zstd input where Node has zstd, and says which Node it needs where not', async () => {
+    const zstdCompressSync = (zlib as unknown as { zstdCompressSync?: (b: Buffer) => Buffer })
+      .zstdCompressSync;
+    const zst = join(tmp, 'sample.log.zst');
+    const wh = join(tmp, 'zstd');
+    if (zstdCompressSync === undefined) {
+      // The zstd magic number, then anything: enough to be recognised, and refused with the reason.
+      writeFileSync(zst, Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]));
+      await assert.rejects(
+        ingestLocal(zst, { warehouse: wh, referenceMs: REF }),
+        /sample\.log\.zst is zstd-compressed: zstd needs Node 22\.15 or newer/,
+      );
+    } else {
+      writeFileSync(zst, zstdCompressSync(readFileSync(SAMPLE)));
+      const res = await ingestLocal(zst, { warehouse: wh, referenceMs: REF });
+      assert.equal(res.stats.records, 2502);
+    }
   });
 
   it('writes quarantined lines with their reason and lineage under quarantine/', async () => {
