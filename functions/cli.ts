@@ -44,8 +44,8 @@ Usage:
       lake; every object put under raw/<host>/ is ingested by the real ingest
       Lambda handler into lake. Stop with Ctrl-C.
   fwlake sql "SELECT ..." [--warehouse DIR] [--format table|csv|json]
-      Run SQL with DuckDB (embedded) over the warehouse's \`firewall\` view,
-      whose columns are listed in the README.
+      Run SQL (Athena's Trino dialect, through the same DuckDB layer as the
+      saved queries) over the warehouse's \`firewall\` view.
 
 Options:
   --reference-time ISO  Syslog stamps have no year: place them in the year that
@@ -207,13 +207,15 @@ async function sqlCommand(args: string[]): Promise<number> {
   const format = (values.format as string | undefined) ?? 'table';
   const formatter = FORMATS[format];
   if (formatter === undefined) throw new UsageError(`--format must be table, csv or json, not "${format}"`);
-  // DuckDB is a native addon: load it only for the commands that query.
-  const { queryLocalWarehouse } = await import('./adapters/duckdb-warehouse.ts');
-  const res = await queryLocalWarehouse(
-    (values.warehouse as string | undefined) ?? './warehouse',
-    positionals[0],
-  );
-  process.stdout.write(`${formatter(res.columns, res.rows)}\n`);
+  // The same engine and dialect layer as the saved queries: Trino SQL, UTC, Trino's integer division.
+  const { DuckDbEngine } = await import('./adapters/duckdb-engine.ts');
+  const engine = await DuckDbEngine.open((values.warehouse as string | undefined) ?? './warehouse');
+  try {
+    const res = await engine.run({ name: 'sql', sql: positionals[0], params: [] });
+    process.stdout.write(`${formatter([...res.columns], res.rows as unknown[][])}\n`);
+  } finally {
+    await engine.close();
+  }
   return 0;
 }
 
