@@ -50,20 +50,19 @@ export class PartitionRouter {
 
   /** Adds one encoded line (no newline). Returns a promise only when it had to write (await it: backpressure). */
   add(table: string, partition: string, line: string): Promise<void> | undefined {
-    const id = `${table}/${partition}`;
-    let part = this.open.get(id);
+    // Consecutive lines nearly always go to the same part (logs are in time order): that part is
+    // already the most recently used, so no id to build and no Map to touch.
+    let part: OpenPart | undefined;
     let pending: Promise<void> | undefined;
-    if (part === undefined) {
-      pending = this.evictIfFull();
-      const index = this.nextIndex.get(id) ?? 0;
-      this.nextIndex.set(id, index + 1);
-      part = { out: this.store.open(table, partition, index), buf: [], chars: 0 };
-      this.parts.push({ table, partition, index });
-      this.open.set(id, part);
-    } else if (this.open.size > 1) {
-      // Keep Map order = recency, so the first key is the least recently used.
-      this.open.delete(id);
-      this.open.set(id, part);
+    if (table === this.lastTable && partition === this.lastPartition && this.lastPart !== undefined) {
+      part = this.lastPart;
+    } else {
+      part = this.lookup(table, partition);
+      pending = this.pendingEviction;
+      this.pendingEviction = undefined;
+      this.lastTable = table;
+      this.lastPartition = partition;
+      this.lastPart = part;
     }
     part.buf.push(line);
     part.chars += line.length + 1;
@@ -74,8 +73,33 @@ export class PartitionRouter {
     return pending;
   }
 
+  private lastTable: string | null = null;
+  private lastPartition: string | null = null;
+  private lastPart: OpenPart | undefined;
+  private pendingEviction: Promise<void> | undefined;
+
+  /** The open part of a table/partition (opening one, and evicting the least recently used, as needed). */
+  private lookup(table: string, partition: string): OpenPart {
+    const id = `${table}/${partition}`;
+    let part = this.open.get(id);
+    if (part === undefined) {
+      this.pendingEviction = this.evictIfFull();
+      const index = this.nextIndex.get(id) ?? 0;
+      this.nextIndex.set(id, index + 1);
+      part = { out: this.store.open(table, partition, index), buf: [], chars: 0 };
+      this.parts.push({ table, partition, index });
+      this.open.set(id, part);
+    } else if (this.open.size > 1) {
+      // Keep Map order = recency, so the first key is the least recently used.
+      this.open.delete(id);
+      this.open.set(id, part);
+    }
+    return part;
+  }
+
   /** Writes out and closes every open part. */
   async close(): Promise<void> {
+    this.lastPart = undefined;
     const parts = [...this.open.values()];
     this.open.clear();
     for (const part of parts) {
