@@ -6,6 +6,7 @@ import { encodeJsonLine } from '../core/json-lines.ts';
 import { splitLines } from '../core/lines.ts';
 import { isQuarantined, parseLine } from '../core/parse-line.ts';
 import { options, referenceTime, UsageError } from './args.ts';
+import { progressPrinter } from './progress.ts';
 
 function summary(s: IngestStats): string {
   return `${s.lines} lines: ${s.records} records, ${s.skipped} skipped (not netfilter), ${s.quarantined} quarantined`;
@@ -91,27 +92,4 @@ export async function ingestCommand(args: string[]): Promise<number> {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
-}
-
-/** A one-line progress display on a terminal, for inputs that take more than a moment. */
-function progressPrinter(path: string) {
-  const tty = process.stderr.isTTY === true;
-  const start = performance.now();
-  let last = start;
-  let shown = false;
-  return {
-    update(s: IngestStats, bytes: number, size: number | null) {
-      if (!tty) return;
-      const now = performance.now();
-      if (now - last < 250 || now - start < 1000) return;
-      last = now;
-      shown = true;
-      const pct = size ? ` ${((100 * bytes) / size).toFixed(0)}%` : '';
-      const rate = Math.round(s.lines / ((now - start) / 1000));
-      process.stderr.write(`\r${path}:${pct} ${s.lines} lines, ${s.records} records, ${rate} lines/s   `);
-    },
-    done() {
-      if (shown) process.stderr.write('\n');
-    },
-  };
 }
