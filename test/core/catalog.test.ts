@@ -13,7 +13,7 @@ import {
 } from '../../functions/core/catalog.ts';
 import { catalogMarkdown } from '../../functions/core/catalog-docs.ts';
 import { uncoveredFunctions } from '../../functions/core/dialect.ts';
-import { trinoSyntaxErrors } from '../../functions/core/trino-check.ts';
+import { trinoSyntaxErrors } from '../support/trino-check.ts';
 
 const NOW = Date.UTC(2026, 8, 18, 12, 0, 0);
 

@@ -24,7 +24,7 @@ import {
   toDuckDb,
   uncoveredFunctions,
 } from '../../functions/core/dialect.ts';
-import { trinoSyntaxErrors } from '../../functions/core/trino-check.ts';
+import { trinoSyntaxErrors } from '../support/trino-check.ts';
 
 let instance: DuckDBInstance;
 let conn: DuckDBConnection;

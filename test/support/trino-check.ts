@@ -1,4 +1,5 @@
 /**
+ * Test-only (dt-sql-parser is a devDependency): the catalog's Trino syntax check.
  * Syntax check of a saved query against Trino's grammar (dt-sql-parser's
  * TrinoSQL, an ANTLR port of Trino's SqlBase.g4), so a query that only DuckDB
  * accepts (`x::int`, `SELECT * EXCLUDE (...)`, `GROUP BY ALL`) is rejected
