@@ -1,0 +1,33 @@
+/**
+ * Where each kind of record part lives, the same under a local warehouse folder
+ * and in the lake bucket, and the table each is read through (Glue table in
+ * Athena, view in DuckDB). One place, so the writers, the readers, the Glue
+ * tables and the IAM prefixes cannot disagree.
+ *
+ *   firewall/dt=D/hour=HH/<source>-<n>.json.gz           fresh records, gzip JSON lines  → table firewall_json
+ *   firewall_parquet/dt=D/hour=HH/<source>-<n>.parquet   fresh records, Parquet          → table firewall_parquet
+ *   firewall_compacted/...                               closed hours rewritten as Parquet by compaction
+ *                                                                                         → table firewall_compacted
+ *   quarantine/<source>-<n>.json.gz                      lines that could not be parsed
+ *
+ * `firewall`, what every saved query reads, is a view: each hour from the
+ * compacted table once that hour is compacted, else from the fresh tables.
+ * (The JSON prefix keeps its first name, `firewall/`, so lakes written before
+ * Parquet existed stay readable without moving a byte.)
+ */
+
+/** Prefix (folder) of the fresh gzip JSON-lines parts. */
+export const JSON_PREFIX = 'firewall';
+/** Prefix (folder) of the fresh Parquet parts written by ingest with format parquet. */
+export const PARQUET_PREFIX = 'firewall_parquet';
+/** Prefix (folder) of the compacted Parquet files. */
+export const COMPACTED_PREFIX = 'firewall_compacted';
+/** Prefix (folder) of quarantined lines. */
+export const QUARANTINE_PREFIX = 'quarantine';
+
+/** Table (Glue) / view (DuckDB) names. */
+export const JSON_TABLE = 'firewall_json';
+export const PARQUET_TABLE = 'firewall_parquet';
+export const COMPACTED_TABLE = 'firewall_compacted';
+/** The view every saved query reads. */
+export const RECORDS_VIEW = 'firewall';
