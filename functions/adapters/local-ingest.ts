@@ -4,13 +4,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import {
-  emptyStats,
-  type IngestStats,
-  ingestLines,
-  QUARANTINE_TABLE,
-  RECORDS_TABLE,
-} from '../core/ingest.ts';
+import { emptyStats, type IngestStats, ingestLines } from '../core/ingest.ts';
+import { JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX } from '../core/lake-layout.ts';
 import { splitLines } from '../core/lines.ts';
 import { ParquetPartWriter } from '../core/parquet-parts.ts';
 import type { PartFormat } from '../core/part-format.ts';
@@ -42,7 +37,8 @@ export async function ingestLocal(path: string, opts: LocalIngestOptions): Promi
   const referenceMs = opts.referenceMs ?? (path === '-' ? Date.now() : (await stat(path)).mtimeMs);
   const store = new LocalWarehouse(opts.warehouse);
   const router = new PartitionRouter(store);
-  const records = opts.format === 'parquet' ? new ParquetPartWriter(store, RECORDS_TABLE) : undefined;
+  // Parquet parts have a folder of their own (lake-layout.ts); JSON lines keep firewall/.
+  const records = opts.format === 'parquet' ? new ParquetPartWriter(store, PARQUET_PREFIX) : undefined;
   const lineStats = { droppedBytes: 0 };
   let stats = emptyStats();
   try {
@@ -58,6 +54,7 @@ export async function ingestLocal(path: string, opts: LocalIngestOptions): Promi
     throw e;
   }
   const sourceId = input.digest().slice(0, 20);
-  const files = await store.commit(sourceId, [RECORDS_TABLE, QUARANTINE_TABLE]);
+  // Both record folders: re-ingesting a source in the other format removes its parts in the first.
+  const files = await store.commit(sourceId, [JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX]);
   return { stats, sourceId, bytesRead: input.bytesRead(), files, droppedBytes: lineStats.droppedBytes };
 }

@@ -16,6 +16,7 @@ import { loadCatalog } from '../../functions/adapters/catalog-files.ts';
 import { DuckDbEngine } from '../../functions/adapters/duckdb-engine.ts';
 import { createWarehouseView } from '../../functions/adapters/duckdb-warehouse.ts';
 import { ingestLocal, type LocalIngestResult } from '../../functions/adapters/local-ingest.ts';
+import { JSON_PREFIX, PARQUET_PREFIX } from '../../functions/core/lake-layout.ts';
 import { encodeParquet, parquetSchema } from '../../functions/core/parquet-encoder.ts';
 import { ParquetPartWriter } from '../../functions/core/parquet-parts.ts';
 import { FirewallRecord } from '../../functions/core/record.ts';
@@ -48,12 +49,16 @@ after(async () => {
 });
 
 describe('ingest --format parquet', () => {
-  it('accounts for the same lines and writes one .parquet part per hour, named after the input', () => {
+  it('accounts for the same lines and writes one .parquet part per hour under firewall_parquet/, named after the input', () => {
     assert.deepEqual(pqRes.stats, jsonRes.stats);
     assert.equal(pqRes.sourceId, jsonRes.sourceId);
-    const want = files(jsonWh).map((f) => f.replace(/\.json\.gz$/, '.parquet'));
+    const want = files(jsonWh).map((f) =>
+      f.replace(`${JSON_PREFIX}/`, `${PARQUET_PREFIX}/`).replace(/\.json\.gz$/, '.parquet'),
+    );
     assert.deepEqual(files(pqWh), want);
-    assert.ok(want.every((f) => f.startsWith('firewall/dt=') && f.endsWith(`${pqRes.sourceId}-0.parquet`)));
+    assert.ok(
+      want.every((f) => f.startsWith(`${PARQUET_PREFIX}/dt=`) && f.endsWith(`${pqRes.sourceId}-0.parquet`)),
+    );
     const jb = bytes(jsonWh);
     const pb = bytes(pqWh);
     console.log(`sample: gzip JSON ${jb} bytes, Parquet ${pb} bytes (${(pb / jb).toFixed(2)}x)`);
@@ -177,7 +182,7 @@ describe('ingest --format parquet', () => {
     assert.equal(await count(), 2502);
     // The same input as JSON lines replaces its Parquet parts (no duplicates), and back.
     await ingestLocal(SAMPLE, { warehouse: wh, referenceMs: REF });
-    assert.ok(files(wh).every((f) => !f.endsWith('.parquet')));
+    assert.ok(files(wh).every((f) => !f.endsWith('.parquet') && f.startsWith(`${JSON_PREFIX}/`)));
     assert.equal(await count(), 2502);
     await ingestLocal(SAMPLE, { warehouse: wh, referenceMs: REF, format: 'parquet' });
     assert.deepEqual(files(wh), first);
@@ -198,7 +203,7 @@ describe('ingest --format parquet', () => {
       },
     };
     const rec = (ts: number) => Object.assign(new FirewallRecord(), { ts });
-    const w = new ParquetPartWriter(store, 'firewall', { rowsPerPart: 4, maxBufferedRows: 6 });
+    const w = new ParquetPartWriter(store, PARQUET_PREFIX, { rowsPerPart: 4, maxBufferedRows: 6 });
     // a a a b b b: the total reaches 6, so a (the first of the largest) is written; a a a: 6 again,
     // now b (first in buffer order) is written; the next a makes 4 rows: a's part 1.
     for (const p of ['a', 'a', 'a', 'b', 'b', 'b', 'a', 'a', 'a', 'a']) await w.add(p, rec(0));
