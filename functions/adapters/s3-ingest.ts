@@ -7,10 +7,17 @@
  * - Host: the syslog header's host wins; lines without one get the host of
  *   the key's per-host prefix (`raw/<host>/...`).
  * - Lineage: every record and quarantine entry carries `s3://bucket/key`.
+ * - Format: records go as gzip JSON lines under firewall/ (default) or as
+ *   Parquet under firewall_parquet/ (core/lake-layout.ts); quarantined lines
+ *   are gzip JSON lines either way. Parquet parts are built in memory by
+ *   ParquetPartWriter (at most ROW_GROUP_ROWS rows buffered over all hours)
+ *   and each goes as one PutObject.
  * - Idempotency: output names derive from bucket, key and the version (or
  *   ETag) actually read, so a retried or duplicated event rewrites the same
  *   objects; after a success, objects of the same source beyond this run's
- *   parts are deleted in every folder this run wrote to and in quarantine/.
+ *   parts are deleted in every partition this run wrote to, under both
+ *   record folders (an attempt before a format switch wrote the other one),
+ *   and in quarantine/.
  *
  * Remaining gaps, by design:
  * - Partitions a previous attempt wrote and this one did not are not scanned
@@ -20,13 +27,18 @@
  * - A key overwritten with new content (unversioned bucket) is a new source:
  *   the old content's records stay next to the new ones.
  * - A failure aborts the parts still open, but parts completed before it
- *   (partitions the router had already closed: only with more than `maxOpen`
- *   hours interleaved) stay until a successful retry rewrites them.
+ *   stay until a successful retry rewrites them: JSON partitions the router
+ *   had already closed (only with more than `maxOpen` hours interleaved), and
+ *   Parquet parts already written (only for objects with more records than
+ *   the writer buffers, ROW_GROUP_ROWS).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type IngestStats, ingestLines, QUARANTINE_TABLE } from '../core/ingest.ts';
+import { type IngestStats, ingestLines } from '../core/ingest.ts';
+import { JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX } from '../core/lake-layout.ts';
 import { splitLines } from '../core/lines.ts';
 import { hostFromKey, sourceId as makeSourceId } from '../core/object-key.ts';
+import { ParquetPartWriter } from '../core/parquet-parts.ts';
+import type { PartFormat } from '../core/part-format.ts';
 import { PartitionRouter } from '../core/router.ts';
 import { type Compression, openS3Object } from './s3-input.ts';
 import { prefixOf, S3_ROUTER_OPTIONS, S3PartStore, type WrittenPart } from './s3-part-store.ts';
@@ -41,6 +53,8 @@ export interface S3IngestOptions {
   lakeBucket: string;
   /** Epoch ms: the reference time when the object has no LastModified. Default Date.now(). */
   now?: number;
+  /** How records are stored: gzip JSON lines (default) or Parquet. */
+  format?: PartFormat;
   /** Multipart part size, for tests (S3's minimum is 5 MiB). Default 8 MiB. */
   partSize?: number;
 }
@@ -71,6 +85,7 @@ export async function ingestS3Object(o: S3IngestOptions): Promise<S3IngestResult
   const referenceMs = input.lastModified?.getTime() ?? o.now ?? Date.now();
   const store = new S3PartStore({ client: o.s3, bucket: o.lakeBucket, sourceId, partSize: o.partSize });
   const router = new PartitionRouter(store, S3_ROUTER_OPTIONS);
+  const records = o.format === 'parquet' ? new ParquetPartWriter(store, PARQUET_PREFIX) : undefined;
   const lineStats = { droppedBytes: 0 };
   let stats: IngestStats;
   try {
@@ -78,12 +93,18 @@ export async function ingestS3Object(o: S3IngestOptions): Promise<S3IngestResult
       splitLines(input.chunks, lineStats),
       { referenceMs, sourceKey: `s3://${o.rawBucket}/${o.key}`, fallbackHost: hostFromKey(o.key) },
       router,
+      { records },
     );
   } catch (e) {
     await store.abort();
     throw e;
   }
-  const staleDeleted = await store.removeStale([prefixOf(QUARANTINE_TABLE, '')]);
+  // Every hour this run wrote, in both record folders, plus quarantine/.
+  const recordPartitions = store.written.filter((w) => w.partition !== '').map((w) => w.partition);
+  const staleDeleted = await store.removeStale([
+    ...recordPartitions.flatMap((p) => [prefixOf(JSON_PREFIX, p), prefixOf(PARQUET_PREFIX, p)]),
+    prefixOf(QUARANTINE_PREFIX, ''),
+  ]);
   return {
     sourceId,
     stats,

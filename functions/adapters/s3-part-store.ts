@@ -1,10 +1,15 @@
 /**
- * The lake in S3: each part is gzipped on the fly and streamed to its final
- * key with lib-storage's Upload (one PutObject when it stays under a part,
- * multipart above), with the local warehouse's layout:
+ * The lake in S3, with the local warehouse's layout (core/lake-layout.ts):
  *
  *   firewall/dt=2026-09-17/hour=22/<sourceId>-<n>.json.gz
+ *   firewall_parquet/dt=2026-09-17/hour=22/<sourceId>-<n>.parquet
  *   quarantine/<sourceId>-<n>.json.gz
+ *
+ * JSON-lines parts (open/write/end, the router's PartStore) are gzipped on the
+ * fly and streamed to their final key with lib-storage's Upload (one PutObject
+ * when it stays under a part, multipart above). Whole parts (writePart, the
+ * Parquet writer's PartFileStore) are already encoded in memory, a few MB
+ * each, and go as one PutObject.
  *
  * Names are final from the start: they derive from the source object's
  * identity, so a retried or duplicated event overwrites the same objects
@@ -16,12 +21,21 @@
  * the gzip stream drains, and the stream drains only as fast as Upload sends
  * parts. Each open part holds at most one part being filled plus `queueSize`
  * in flight, i.e. (1 + queueSize) × partSize: 24 MiB with the defaults, so the
- * router's `maxOpen` (see S3_ROUTER_OPTIONS) bounds the total.
+ * router's `maxOpen` (see S3_ROUTER_OPTIONS) bounds the total. A whole part is
+ * one encoded file in flight: the Parquet writer waits for writePart before
+ * it takes more records.
  */
 import { once } from 'node:events';
 import { createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
-import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { PartFileStore } from '../core/parquet-parts.ts';
+import { PARQUET_SUFFIX } from '../core/part-format.ts';
 import type { PartOutput, PartStore, RouterOptions } from '../core/router.ts';
 import { GZIP_LEVEL, JSON_SUFFIX } from './local-warehouse.ts';
 
@@ -29,6 +43,13 @@ export const PART_SIZE = 8 * 1024 * 1024;
 export const QUEUE_SIZE = 2;
 /** At most 8 parts open at once: 8 × 24 MiB worst case, well inside a 512 MB function. */
 export const S3_ROUTER_OPTIONS: RouterOptions = { maxOpen: 8 };
+/** Every suffix a part of a source may have: stale-part cleanup recognises both formats. */
+const PART_SUFFIXES = [JSON_SUFFIX, PARQUET_SUFFIX];
+/** Content types by suffix (a .json.gz object is a gzip file: no Content-Encoding, see open()). */
+const CONTENT_TYPE: Record<string, string> = {
+  [JSON_SUFFIX]: 'application/json',
+  [PARQUET_SUFFIX]: 'application/vnd.apache.parquet',
+};
 
 export interface S3PartStoreOptions {
   client: S3Client;
@@ -59,7 +80,7 @@ interface Open {
   upload: Upload;
 }
 
-export class S3PartStore implements PartStore {
+export class S3PartStore implements PartStore, PartFileStore {
   private readonly open_ = new Set<Open>();
   /** Parts completed, in the order they were closed. */
   readonly written: WrittenPart[] = [];
@@ -67,8 +88,26 @@ export class S3PartStore implements PartStore {
   constructor(private readonly opts: S3PartStoreOptions) {}
 
   /** The object key of one part. */
-  keyOf(table: string, partition: string, index: number): string {
-    return `${prefixOf(table, partition)}${this.opts.sourceId}-${index}${JSON_SUFFIX}`;
+  keyOf(table: string, partition: string, index: number, suffix = JSON_SUFFIX): string {
+    return `${prefixOf(table, partition)}${this.opts.sourceId}-${index}${suffix}`;
+  }
+
+  /**
+   * One whole, already encoded part (a Parquet file) as one PutObject to its
+   * final key. Resolves when S3 has it, which is the Parquet writer's backpressure.
+   */
+  async writePart(table: string, partition: string, index: number, suffix: string, bytes: Uint8Array) {
+    const key = this.keyOf(table, partition, index, suffix);
+    await this.opts.client.send(
+      new PutObjectCommand({
+        Bucket: this.opts.bucket,
+        Key: key,
+        Body: bytes,
+        ContentLength: bytes.length,
+        ContentType: CONTENT_TYPE[suffix] ?? 'application/octet-stream',
+      }),
+    );
+    this.written.push({ table, partition, index, key, bytes: bytes.length, uploadParts: 0 });
   }
 
   open(table: string, partition: string, index: number): PartOutput {
@@ -80,7 +119,7 @@ export class S3PartStore implements PartStore {
       queueSize: this.opts.queueSize ?? QUEUE_SIZE,
       // The object IS a .gz file (Athena and DuckDB pick the codec from the extension): no Content-Encoding,
       // which would make HTTP clients gunzip it on download.
-      params: { Bucket: this.opts.bucket, Key: key, Body: gzip, ContentType: 'application/json' },
+      params: { Bucket: this.opts.bucket, Key: key, Body: gzip, ContentType: CONTENT_TYPE[JSON_SUFFIX] },
     });
     let bytes = 0;
     const partsSeen = new Set<number>();
@@ -140,16 +179,17 @@ export class S3PartStore implements PartStore {
   }
 
   /**
-   * Deletes `<sourceId>-<n>.json.gz` objects this run did not write, in every
-   * folder it wrote to plus the quarantine folder: what an earlier attempt
-   * left when it produced more parts. Returns the deleted keys. Run it only
-   * after every part is complete.
+   * Deletes `<sourceId>-<n>.json.gz` and `.parquet` objects this run did not
+   * write, in every folder it wrote to plus `extraPrefixes`: what an earlier
+   * attempt left when it produced more parts (or wrote the other format).
+   * Returns the deleted keys. Run it only after every part is complete.
    */
   async removeStale(extraPrefixes: readonly string[] = []): Promise<string[]> {
     const keep = new Set(this.written.map((w) => w.key));
     const prefixes = new Set([...this.written.map((w) => prefixOf(w.table, w.partition)), ...extraPrefixes]);
     const deleted: string[] = [];
-    const name = new RegExp(`^${this.opts.sourceId}-\\d+${JSON_SUFFIX.replaceAll('.', '\\.')}$`);
+    const suffixes = PART_SUFFIXES.map((x) => x.replaceAll('.', '\\.')).join('|');
+    const name = new RegExp(`^${this.opts.sourceId}-\\d+(?:${suffixes})$`);
     for (const prefix of prefixes) {
       let token: string | undefined;
       do {
@@ -174,7 +214,7 @@ export class S3PartStore implements PartStore {
   }
 }
 
-/** `firewall/dt=…/hour=…/` or `quarantine/`. */
+/** `firewall/dt=…/hour=…/`, `firewall_parquet/dt=…/hour=…/` or `quarantine/`. */
 export function prefixOf(table: string, partition: string): string {
   return partition === '' ? `${table}/` : `${table}/${partition}/`;
 }

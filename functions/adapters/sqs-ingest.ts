@@ -13,6 +13,7 @@
  */
 import { type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { PartFormat } from '../core/part-format.ts';
 import { type ObjectRef, objectsOfMessage } from '../core/s3-event.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
 import { ingestS3Object, type S3IngestResult } from './s3-ingest.ts';
@@ -22,6 +23,8 @@ export interface IngestHandlerDeps {
   /** The lake bucket, or a function reading it (the environment, at invocation time). */
   lakeBucket: string | (() => string | undefined);
   metrics: IngestMetrics;
+  /** How records are stored (quarantine is JSON lines either way). Default json. */
+  format?: PartFormat;
   /** For tests: multipart part size. */
   partSize?: number;
   /** Where skip notices go. Default console.log. */
@@ -93,6 +96,7 @@ async function ingestOne(
       versionId: ref.versionId,
       lakeBucket,
       now: Date.now(),
+      format: deps.format,
       partSize: deps.partSize,
     });
   } catch (e) {

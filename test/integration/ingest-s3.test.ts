@@ -10,22 +10,15 @@
  * the same function with the default client, Powertools and LAKE_BUCKET.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it, mock } from 'node:test';
 import * as zlib from 'node:zlib';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   type IngestFailure,
   type IngestMetrics,
@@ -36,14 +29,22 @@ import { ingestS3Object } from '../../functions/adapters/s3-ingest.ts';
 import { createIngestHandler, type IngestHandler } from '../../functions/adapters/sqs-ingest.ts';
 import { sourceId } from '../../functions/core/object-key.ts';
 import { queryWarehouse } from '../support/duckdb.ts';
-import { encodeEventKey, type S3rverHandle, startS3rver } from '../support/s3rver.ts';
+import {
+  downloadLake,
+  getBytes as getBytesOf,
+  lakeKeysOf as lakeKeysIn,
+  listLake as listLakeOf,
+  message,
+  putRaw as putRawTo,
+  sqs,
+} from '../support/s3-lake.ts';
+import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
 
 const SAMPLE = readFileSync('events/sample-kern.log');
 const SAMPLE_LINES = 2518;
 const SAMPLE_RECORDS = 2502;
 /** LastModified of the uploads: syslog stamps (no year) are placed near it. */
 const REF = new Date('2026-09-19T00:00:00Z');
-const TEMPLATE = JSON.parse(readFileSync('events/sqs-s3-object-created.json', 'utf8')) as SQSEvent;
 
 let s3: S3rverHandle;
 let tmp: string;
@@ -76,56 +77,16 @@ after(async () => {
 });
 
 /** Uploads to the raw bucket with LastModified = `when`; returns the ETag. */
-async function putRaw(key: string, body: Uint8Array | string, when = REF): Promise<string> {
-  const res = await s3.client.send(new PutObjectCommand({ Bucket: 'raw', Key: key, Body: body }));
-  await s3.setLastModified('raw', key, when);
-  return res.ETag!;
-}
-
-let messageNo = 0;
-/** An SQS record carrying an ObjectCreated:Put notification, shaped like the shipped sample event. */
-function message(key: string, etag: string, messageId = `m-${++messageNo}`): SQSRecord {
-  const [tpl] = TEMPLATE.Records;
-  const body = JSON.parse(tpl.body);
-  const obj = body.Records[0].s3;
-  obj.bucket = { ...obj.bucket, name: 'raw', arn: 'arn:aws:s3:::raw' };
-  obj.object = { key: encodeEventKey(key), eTag: etag.replaceAll('"', ''), sequencer: obj.object.sequencer };
-  return { ...tpl, messageId, body: JSON.stringify(body) };
-}
-
-const sqs = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-
-async function listLake(prefix = ''): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.client.send(
-      new ListObjectsV2Command({ Bucket: 'lake', Prefix: prefix, ContinuationToken: token, MaxKeys: 50 }),
-    );
-    keys.push(...(page.Contents ?? []).map((c) => c.Key!));
-    token = page.NextContinuationToken;
-  } while (token);
-  return keys.sort();
-}
-
-/** The lake objects of one source. */
-async function lakeKeysOf(id: string): Promise<string[]> {
-  return (await listLake()).filter((k) => k.slice(k.lastIndexOf('/') + 1).startsWith(`${id}-`));
-}
-
-async function getBytes(bucket: string, key: string): Promise<Buffer> {
-  const res = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return Buffer.from(await res.Body!.transformToByteArray());
-}
+const putRaw = (key: string, body: Uint8Array | string, when = REF) => putRawTo(s3, key, body, when);
+const listLake = (prefix = '') => listLakeOf(s3, prefix);
+const lakeKeysOf = (id: string) => lakeKeysIn(s3, id);
+const getBytes = (bucket: string, key: string) => getBytesOf(s3, bucket, key);
 
 let dirNo = 0;
 /** Downloads the keys into a fresh folder (same layout) and runs SQL on its `firewall` view. */
 async function queryLake(keys: string[], sql: string): Promise<Record<string, unknown>[]> {
   const dir = join(tmp, `wh-${++dirNo}`);
-  for (const key of keys) {
-    mkdirSync(dirname(join(dir, key)), { recursive: true });
-    writeFileSync(join(dir, key), await getBytes('lake', key));
-  }
+  await downloadLake(s3, keys, dir);
   return queryWarehouse(dir, sql);
 }
 
