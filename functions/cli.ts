@@ -35,10 +35,11 @@ Usage:
       Run a saved query. duckdb (default) reads the local warehouse; athena runs
       in the workgroup (or $FWLAKE_WORKGROUP) on the database (or
       $FWLAKE_DATABASE, default fwlake) in the region (or $AWS_REGION).
-  fwlake dev [--port 4569] [--dir .fwlake-dev]
+  fwlake dev [--port 4569] [--dir .fwlake-dev] [--format json|parquet]
       The AWS flow on this machine: an S3-compatible server with buckets raw and
       lake; every object put under raw/<host>/ is ingested by the real ingest
-      Lambda handler into lake. Stop with Ctrl-C.
+      Lambda handler into lake (records as gzip JSON lines under firewall/, or
+      Parquet under firewall_parquet/, as FWLAKE_FORMAT chooses). Stop with Ctrl-C.
   fwlake sql "SELECT ..." [--warehouse DIR] [--format table|csv|json]
       Run SQL (Athena's Trino dialect, through the same DuckDB layer as the
       saved queries) over the warehouse's \`firewall\` view.

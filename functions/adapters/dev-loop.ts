@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { SQSEvent } from 'aws-lambda';
 import { RAW_PREFIX } from '../core/object-key.ts';
+import type { PartFormat } from '../core/part-format.ts';
 import type { IngestFailure, IngestMetrics, IngestReport } from './ingest-metrics.ts';
 import { encodeEventKey, type S3rverEvent, startS3rverProcess } from './s3rver-process.ts';
 import { createIngestHandler } from './sqs-ingest.ts';
@@ -22,6 +23,8 @@ export async function startDevLoop(opts: {
   dir: string;
   port: number;
   print: (line: string) => void;
+  /** What the handler writes, as FWLAKE_FORMAT does for the Lambda. Default json. */
+  format?: PartFormat;
 }): Promise<DevLoop> {
   await mkdir(opts.dir, { recursive: true });
   // Events are handled one at a time, in arrival order, as one SQS batch each.
@@ -46,7 +49,13 @@ export async function startDevLoop(opts: {
       ),
     failed: (f: IngestFailure) => opts.print(`FAILED s3://${f.bucket}/${f.key}: ${f.error}`),
   };
-  const handler = createIngestHandler({ s3: server.client, lakeBucket: 'lake', metrics, log: () => {} });
+  const handler = createIngestHandler({
+    s3: server.client,
+    lakeBucket: 'lake',
+    metrics,
+    format: opts.format,
+    log: () => {},
+  });
   let n = 0;
   deliver = async (e) => {
     n++;

@@ -9,10 +9,15 @@ export async function devCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError(`--port: not a port: "${v.port}"`);
   const dir = v.dir ?? '.fwlake-dev';
+  // The ingest Lambda's FWLAKE_FORMAT: json (firewall/) or parquet (firewall_parquet/).
+  const format = v.format ?? 'json';
+  if (format !== 'json' && format !== 'parquet') {
+    throw new UsageError(`--format must be json or parquet for dev, not "${format}"`);
+  }
   const { startDevLoop } = await import('../adapters/dev-loop.ts');
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  const loop = await startDevLoop({ dir, port, print });
-  print(`fwlake dev: S3 at ${loop.endpoint} (buckets raw, lake; data in ${dir}). Try:`);
+  const loop = await startDevLoop({ dir, port, print, format });
+  print(`fwlake dev: S3 at ${loop.endpoint} (buckets raw, lake; data in ${dir}; records as ${format}). Try:`);
   print(
     `  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws --endpoint-url ${loop.endpoint} s3 cp kern.log.gz s3://raw/raw/fw1/2026/09/17/kern.log.gz`,
   );
