@@ -123,13 +123,18 @@ ${Object.entries(tableProperties(location, o.projectionStart))
 /**
  * The table properties Athena's partition projection reads (no crawler, no
  * MSCK REPAIR): `dt` a date range up to NOW, `hour` 00-23, and the path
- * template. Shared by the DDL above and the Glue table of the CDK stack.
+ * template. Shared by the DDL above and the Glue tables of the CDK stack;
+ * `classification` names the parts' format ('json' or 'parquet').
  */
-export function tableProperties(location: string, projectionStart = '2024-01-01'): Record<string, string> {
+export function tableProperties(
+  location: string,
+  projectionStart = '2024-01-01',
+  classification = 'json',
+): Record<string, string> {
   const loc = location.endsWith('/') ? location : `${location}/`;
   return {
     'fwlake.schema_version': String(SCHEMA_VERSION),
-    classification: 'json',
+    classification,
     'projection.enabled': 'true',
     'projection.dt.type': 'date',
     'projection.dt.format': 'yyyy-MM-dd',
