@@ -6,6 +6,8 @@
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { partFormatSetting } from '../functions/core/format-setting.ts';
+import type { PartFormat } from '../functions/core/part-format.ts';
 import { accessLogsBucket } from './access-logs.ts';
 import { FwlakeDashboard } from './dashboard.ts';
 import { acknowledge, fwlakeFunction } from './function.ts';
@@ -29,6 +31,12 @@ export interface FwlakeStackProps extends StackProps {
   bytesScannedCutoffPerQuery?: number;
   /** Saved queries run on a schedule as alarms. Default DEFAULT_ALARMS. */
   alarms?: readonly ScheduledQueryAlarm[];
+  /**
+   * How ingest stores records: gzip JSON lines under firewall/ (table
+   * firewall_json) or Parquet under firewall_parquet/ (table firewall_parquet).
+   * Default: the cdk context `fwlake:format`, else json.
+   */
+  format?: PartFormat;
 }
 
 export class FwlakeStack extends Stack {
@@ -56,6 +64,9 @@ export class FwlakeStack extends Stack {
       queue: this.raw.queue,
       lake: this.lake.bucket,
       reservedConcurrency: props.ingestReservedConcurrency,
+      // An invalid context value fails the synth with the setting's name, not a silent json.
+      format:
+        props.format ?? partFormatSetting(this.node.tryGetContext('fwlake:format'), 'context fwlake:format'),
     });
     this.workgroup = new QueryWorkgroup(this, 'Athena', {
       bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery,

@@ -1,7 +1,9 @@
 /**
  * The ingest function and its trigger: SQS (fed by the raw bucket) → Lambda
  * with partial batch responses. It may read raw objects and write only the
- * lake's firewall/ and quarantine/ prefixes.
+ * lake's record prefixes (firewall/ for JSON lines, firewall_parquet/ for
+ * Parquet) and quarantine/. Both record prefixes whatever the format: a
+ * retry after a format switch deletes the source's parts of the other format.
  */
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -10,8 +12,9 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { QUARANTINE_TABLE, RECORDS_TABLE } from '../functions/core/ingest.ts';
+import { JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX } from '../functions/core/lake-layout.ts';
 import { RAW_PREFIX } from '../functions/core/object-key.ts';
+import type { PartFormat } from '../functions/core/part-format.ts';
 import { acknowledge, fwlakeFunction } from './function.ts';
 
 export const INGEST_TIMEOUT = Duration.minutes(10);
@@ -22,6 +25,8 @@ export interface IngestPipelineProps {
   lake: IBucket;
   /** Concurrent executions reserved for ingest (also its cap). Default: none reserved. */
   reservedConcurrency?: number;
+  /** How records are stored (the function's FWLAKE_FORMAT). Default json. */
+  format?: PartFormat;
 }
 
 export class IngestPipeline extends Construct {
@@ -34,7 +39,11 @@ export class IngestPipeline extends Construct {
       memorySize: 512,
       timeout: INGEST_TIMEOUT,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      environment: { LAKE_BUCKET: props.lake.bucketName, POWERTOOLS_METRICS_NAMESPACE: 'fwlake' },
+      environment: {
+        LAKE_BUCKET: props.lake.bucketName,
+        FWLAKE_FORMAT: props.format ?? 'json',
+        POWERTOOLS_METRICS_NAMESPACE: 'fwlake',
+      },
     });
     this.fn.addEventSource(
       new SqsEventSource(props.queue, {
@@ -49,10 +58,8 @@ export class IngestPipeline extends Construct {
         resources: [props.raw.arnForObjects(`${RAW_PREFIX}*`)],
       }),
     );
-    const lakeObjects = [
-      props.lake.arnForObjects(`${RECORDS_TABLE}/*`),
-      props.lake.arnForObjects(`${QUARANTINE_TABLE}/*`),
-    ];
+    const prefixes = [JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX].map((p) => `${p}/*`);
+    const lakeObjects = prefixes.map((p) => props.lake.arnForObjects(p));
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
@@ -64,7 +71,7 @@ export class IngestPipeline extends Construct {
       new PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [props.lake.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${RECORDS_TABLE}/*`, `${QUARANTINE_TABLE}/*`] } },
+        conditions: { StringLike: { 's3:prefix': prefixes } },
       }),
     );
     acknowledge(this.fn, {
@@ -72,6 +79,8 @@ export class IngestPipeline extends Construct {
         'Ingest reads any object hosts ship, all of which live under raw/.',
       'AwsSolutions-IAM5[Resource::<LakeBucketB1D32E10.Arn>/firewall/*]':
         'Ingest writes partition objects whose names (dt=/hour=/source id) are only known at run time.',
+      'AwsSolutions-IAM5[Resource::<LakeBucketB1D32E10.Arn>/firewall_parquet/*]':
+        'Ingest writes Parquet partition objects whose names (dt=/hour=/source id) are only known at run time.',
       'AwsSolutions-IAM5[Resource::<LakeBucketB1D32E10.Arn>/quarantine/*]':
         'Ingest writes one quarantine object per source object, named at run time.',
     });

@@ -3,6 +3,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import {
+  JSON_PREFIX,
+  JSON_TABLE,
+  PARQUET_PREFIX,
+  PARQUET_TABLE,
+  RECORDS_VIEW,
+} from '../../functions/core/lake-layout.ts';
 import { COLUMNS, PARTITION_COLUMNS } from '../../functions/core/schema.ts';
 import { FwlakeStack } from '../../infra/fwlake-stack.ts';
 
@@ -102,7 +109,7 @@ describe('ingest', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 512,
-      Environment: { Variables: Match.objectLike({ LAKE_BUCKET: Match.anyValue() }) },
+      Environment: { Variables: Match.objectLike({ LAKE_BUCKET: Match.anyValue(), FWLAKE_FORMAT: 'json' }) },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -112,46 +119,120 @@ describe('ingest', () => {
     assert.equal(Object.keys(fns).length, 3, 'ingest, query, alarm');
   });
 
-  it('may read raw objects and write only the lake’s firewall/ and quarantine/ prefixes', () => {
+  it('may read raw objects and write, delete and list only the lake’s record and quarantine prefixes', () => {
     const s = statementsOf('IngestFunctionServiceRole');
     const put = s.find((x) => actionsOf(x).includes('s3:PutObject'))!;
-    const text = JSON.stringify(put.Resource);
-    assert.ok(text.includes('/firewall/*') && text.includes('/quarantine/*'));
+    assert.deepEqual(actionsOf(put).sort(), ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject']);
+    const objects = (put.Resource as { 'Fn::Join': [string, unknown[]] }[]).map((r) =>
+      String(r['Fn::Join'][1].at(-1)),
+    );
+    assert.deepEqual(objects, ['/firewall/*', '/firewall_parquet/*', '/quarantine/*']);
+    const list = s.find((x) => actionsOf(x).includes('s3:ListBucket'))!;
+    assert.deepEqual(list.Condition, {
+      StringLike: { 's3:prefix': ['firewall/*', 'firewall_parquet/*', 'quarantine/*'] },
+    });
     const get = s.find((x) => actionsOf(x).includes('s3:GetObject'))!;
     assert.ok(JSON.stringify(get.Resource).includes('/raw/*'));
     assert.ok(!s.some((x) => actionsOf(x).some((a) => a === 's3:*' || a === '*')));
   });
+
+  it('writes the format of the stack prop, else of the cdk context fwlake:format, and refuses others', () => {
+    const formatOf = (t: Template) => {
+      const fns = t.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: { FWLAKE_FORMAT: Match.anyValue() } } },
+      });
+      assert.equal(Object.keys(fns).length, 1, 'only the ingest function has FWLAKE_FORMAT');
+      return Object.values(fns)[0].Properties.Environment.Variables.FWLAKE_FORMAT;
+    };
+    const synth = (props: { format?: 'json' | 'parquet' }, context?: Record<string, string>) =>
+      Template.fromStack(new FwlakeStack(new App({ context }), 'Fmt', { accessLogging: false, ...props }));
+    assert.equal(formatOf(template), 'json');
+    assert.equal(formatOf(synth({ format: 'parquet' })), 'parquet');
+    assert.equal(formatOf(synth({}, { 'fwlake:format': 'parquet' })), 'parquet');
+    assert.equal(formatOf(synth({ format: 'json' }, { 'fwlake:format': 'parquet' })), 'json');
+    assert.throws(
+      () => synth({}, { 'fwlake:format': 'csv' }),
+      /context fwlake:format must be json or parquet, not "csv"/,
+    );
+  });
 });
 
-describe('Glue table', () => {
-  const input = Object.values(template.findResources('AWS::Glue::Table'))[0].Properties.TableInput;
+describe('Glue tables', () => {
+  const tables = Object.values(template.findResources('AWS::Glue::Table')).map(
+    (t) => t.Properties.TableInput,
+  );
+  const byName = (name: string) => {
+    const t = tables.find((x) => x.Name === name);
+    assert.ok(t, `table ${name}`);
+    return t;
+  };
+  const locationOf = (input: { StorageDescriptor: { Location: unknown } }) =>
+    JSON.stringify(input.StorageDescriptor.Location);
 
-  it('has every schema column, in order, with its Athena type', () => {
+  it('a table per part format, and no table named firewall (that name is the view)', () => {
     assert.deepEqual(
-      input.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name),
-      COLUMNS.map((c) => c.name),
-    );
-    const byName = Object.fromEntries(
-      input.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => [c.Name, c.Type]),
-    );
-    assert.equal(byName.ts, 'timestamp');
-    assert.equal(byName.tcp_flags, 'array<string>');
-    assert.deepEqual(
-      input.PartitionKeys.map((c: { Name: string }) => c.Name),
-      PARTITION_COLUMNS.map((c) => c.name),
+      tables
+        .map((t) => t.Name)
+        .filter((n) => n === JSON_TABLE || n === PARQUET_TABLE || n === RECORDS_VIEW)
+        .sort(),
+      [JSON_TABLE, PARQUET_TABLE],
     );
   });
 
-  it('reads JSON lines with partition projection over dt and hour', () => {
+  for (const name of [JSON_TABLE, PARQUET_TABLE]) {
+    it(`${name} has every schema column, in order, with its Athena type, and partition projection over dt and hour`, () => {
+      const input = byName(name);
+      assert.equal(input.TableType, 'EXTERNAL_TABLE');
+      assert.deepEqual(
+        input.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name),
+        COLUMNS.map((c) => c.name),
+      );
+      const types = Object.fromEntries(
+        input.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => [c.Name, c.Type]),
+      );
+      assert.equal(types.ts, 'timestamp');
+      assert.equal(types.tcp_flags, 'array<string>');
+      assert.deepEqual(
+        input.PartitionKeys.map((c: { Name: string }) => c.Name),
+        PARTITION_COLUMNS.map((c) => c.name),
+      );
+      assert.equal(input.Parameters['projection.enabled'], 'true');
+      assert.equal(input.Parameters['projection.dt.type'], 'date');
+      assert.equal(input.Parameters['projection.hour.digits'], '2');
+    });
+  }
+
+  it('firewall_json reads gzip JSON lines under firewall/', () => {
+    const input = byName(JSON_TABLE);
     assert.equal(
       input.StorageDescriptor.SerdeInfo.SerializationLibrary,
       'org.apache.hive.hcatalog.data.JsonSerDe',
     );
-    assert.equal(input.Parameters['projection.enabled'], 'true');
-    assert.equal(input.Parameters['projection.dt.type'], 'date');
-    assert.equal(input.Parameters['projection.hour.digits'], '2');
+    assert.equal(input.StorageDescriptor.InputFormat, 'org.apache.hadoop.mapred.TextInputFormat');
+    assert.equal(input.Parameters.classification, 'json');
+    assert.match(locationOf(input), new RegExp(`"/${JSON_PREFIX}/"`));
     // Athena's own ${dt} and ${hour} placeholders, spelled without a JavaScript template look-alike.
-    const placeholders = `/firewall/dt=${'$'}{dt}/hour=${'$'}{hour}/`;
+    const placeholders = `/${JSON_PREFIX}/dt=${'$'}{dt}/hour=${'$'}{hour}/`;
+    assert.ok(JSON.stringify(input.Parameters['storage.location.template']).includes(placeholders));
+  });
+
+  it('firewall_parquet reads Parquet under firewall_parquet/', () => {
+    const input = byName(PARQUET_TABLE);
+    assert.deepEqual(input.StorageDescriptor.SerdeInfo, {
+      SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      Parameters: { 'serialization.format': '1' },
+    });
+    assert.equal(
+      input.StorageDescriptor.InputFormat,
+      'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+    );
+    assert.equal(
+      input.StorageDescriptor.OutputFormat,
+      'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+    );
+    assert.equal(input.Parameters.classification, 'parquet');
+    assert.match(locationOf(input), new RegExp(`"/${PARQUET_PREFIX}/"`));
+    const placeholders = `/${PARQUET_PREFIX}/dt=${'$'}{dt}/hour=${'$'}{hour}/`;
     assert.ok(JSON.stringify(input.Parameters['storage.location.template']).includes(placeholders));
   });
 });
