@@ -1,13 +1,33 @@
 /**
- * `npm run bench -- [FILE] [--lines N] [--reference-time ISO] [--skip-sed]`
+ * `npm run bench -- [FILE] [options]`
  *
- * Prints the figures behind the speed goals; it never passes or fails on them
- * (timings on a shared 2-core machine vary by ±20%). Exits non-zero only when
- * something really failed: an unreadable file, a crashed child, a broken pipeline.
+ * Prints the figures behind the speed goals of issue 5; it never passes or fails
+ * on them (timings on a shared 2-core machine vary by ±20%). Exits non-zero only
+ * when something really failed: an unreadable file, a failed build, a crashed
+ * child, a broken pipeline (the other figures are still printed first).
  *
  *   1. parse-only: parseLine over lines already in memory (the parser alone).
- *   2. end-to-end: `fwlake ingest` in a child process (read, parse, gzip, write), with its peak RSS.
- *   3. the operator's sed | grep | sort | uniq | column pipeline this project replaces.
+ *   2. end-to-end: `fwlake ingest FILE --format json|parquet` (bin/fwlake.mjs, built
+ *      first) in a child process: lines/s, input MB/s, peak RSS, once on all cores
+ *      and once pinned to one (`taskset -c 0`: the goals are for one core); the
+ *      bytes of the parts written per format, per million lines, Parquet / JSON.
+ *   3. bytes DuckDB reads for low-source-ports, top-talkers and ssh-attempts over
+ *      the whole input, on a warehouse of each format (bench/query-bytes.ts).
+ *   4. the operator's sed | grep | sort | uniq | column pipeline this project replaces.
+ *
+ * Then a summary: each goal, the figure, met or not met.
+ *
+ * Options:
+ *   --lines N            size of the generated input when no FILE is given (default 1,000,000)
+ *   --reference-time ISO places the year-less syslog stamps (default: the file's mtime)
+ *   --formats LIST       json,parquet (default both), or one of them
+ *   --one-core-only      run each ingest pinned to one core only
+ *   --no-one-core        run each ingest on all cores only (no taskset)
+ *   --parse-lines N      parse-only over the first N lines at most (default 2,000,000: the
+ *                        runner holds them in memory; a 10M-line file would not fit)
+ *   --skip-queries       leave out the query bytes
+ *   --skip-sed           leave out the sed pipeline (slow: ~20-40 s per 1M lines)
+ *   --no-build           use dist/ as it is instead of running `npm run build`'s build.mjs first
  *
  * Without FILE it uses /tmp/fwlake-bench/kern-1m.log, generating it first
  * (bench/gen-kern-log.ts, fixed seed) when missing. The figures also go to
@@ -15,27 +35,44 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { GZIP_LEVEL } from '../functions/adapters/local-warehouse.ts';
 import { type LineBatch, splitLines } from '../functions/core/lines.ts';
 import { isQuarantined, type ParseOptions, parseLine } from '../functions/core/parse-line.ts';
+import type { PartFormat } from '../functions/core/part-format.ts';
+import { canPinToOneCore, ROOT } from './fwlake-child.ts';
+import { type IngestRun, ingestRun } from './ingest-runs.ts';
+import { BENCH_QUERIES, type QueryWindow, queryBytes, type WarehouseQueries } from './query-bytes.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK_DIR = '/tmp/fwlake-bench';
 const RESULTS = join(WORK_DIR, 'results.json');
 const DEFAULT_LINES = 1_000_000;
+const DEFAULT_PARSE_LINES = 2_000_000;
 const GEN_SEED = 1;
 const WARMUP_LINES = 100_000;
 const ROUNDS = 3;
-const GOAL_PARSE_LINES_PER_S = 1_000_000;
+const FORMATS: readonly PartFormat[] = ['json', 'parquet'];
+const FORMAT_NAME: Record<PartFormat, string> = { json: 'gzip JSON', parquet: 'Parquet' };
+
+/** The goals of issue 5, "for this machine (one core)". */
+const GOAL = {
+  parseLinesPerS: 1_000_000,
+  ingestLinesPerS: 300_000,
+  peakRssMB: 300,
+  parquetOverJson: 0.6,
+  lowSourcePortsReadRatio: 1 / 10,
+};
+const GOAL_QUERY = 'low-source-ports';
 
 /** The pipeline an operator ran before fwlake: prints PROTO DPT SPT SRC DST, sorted, deduplicated, aligned. */
 const SED_EXPR = String.raw`s/.* \(SRC=[0-9.]\+ \).*\(DST=[0-9.]\+ \).*\(PROTO=[a-zA-Z]\+ \).*\(SPT=[0-9]\+ \).*\(DPT=[0-9]\+ \).*/\3 \5 \4 \1 \2/g`;
 
-const USAGE = 'usage: npm run bench -- [FILE] [--lines N] [--reference-time ISO] [--skip-sed]';
+const USAGE =
+  'usage: npm run bench -- [FILE] [--lines N] [--reference-time ISO] [--formats json,parquet]\n' +
+  '         [--one-core-only | --no-one-core] [--parse-lines N] [--skip-queries] [--skip-sed] [--no-build]';
 
 class UsageError extends Error {}
 
@@ -73,12 +110,25 @@ async function defaultInput(lines: number): Promise<string> {
   return file;
 }
 
-/** All lines in memory, split exactly as the ingest splits them (with the bytes they came from, as the ingest has). */
-async function readLines(file: string): Promise<LineBatch[]> {
+/** The first `max` lines in memory, split exactly as the ingest splits them (with the bytes they came from, as the ingest has). */
+async function readLines(
+  file: string,
+  max: number,
+): Promise<{ batches: LineBatch[]; lines: number; whole: boolean }> {
   const batches: LineBatch[] = [];
-  for await (const batch of splitLines(createReadStream(file, { highWaterMark: 1 << 20 })))
+  let lines = 0;
+  for await (const batch of splitLines(createReadStream(file, { highWaterMark: 1 << 20 }))) {
     batches.push(batch);
-  return batches;
+    lines += batch.lines.length;
+    if (lines >= max) return { batches, lines: max, whole: false };
+  }
+  return { batches, lines, whole: true };
+}
+
+/** `node build.mjs` (what `npm run build` runs), so the measured bin/fwlake.mjs is the current source. */
+function build(): void {
+  const res = spawnSync(process.execPath, ['build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`the build failed:\n${res.stderr || res.stdout}`);
 }
 
 // ---------------------------------------------------------------- 1. parse-only
@@ -98,23 +148,33 @@ function parseAll(batches: LineBatch[], n: number, opts: ParseOptions): Counts {
   return c;
 }
 
-async function parseOnly(file: string, bytes: number, referenceMs: number) {
-  const batches = await readLines(file);
-  const lines = { length: batches.reduce((n, b) => n + b.lines.length, 0) };
+async function parseOnly(file: string, fileBytes: number, maxLines: number, referenceMs: number) {
+  const { batches, lines, whole } = await readLines(file, maxLines);
+  // The input bytes of the lines parsed, for MB/s: the file's, or those of the lines read (each with its newline).
+  let bytes = fileBytes;
+  if (!whole) {
+    bytes = 0;
+    let seen = 0;
+    for (const b of batches) {
+      for (let i = 0; i < b.lines.length && seen < lines; i++, seen++)
+        bytes += Buffer.byteLength(b.lines[i]) + 1;
+    }
+  }
   const opts: ParseOptions = { referenceMs, sourceKey: basename(file), fallbackHost: null };
   // One warm-up round so the timed rounds run optimised code, not the interpreter.
-  parseAll(batches, Math.min(WARMUP_LINES, lines.length), opts);
+  parseAll(batches, Math.min(WARMUP_LINES, lines), opts);
   const times: number[] = [];
   let counts: Counts = { records: 0, skipped: 0, quarantined: 0 };
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = performance.now();
-    counts = parseAll(batches, lines.length, opts);
+    counts = parseAll(batches, lines, opts);
     times.push((performance.now() - t0) / 1000);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  const rate = (secs: number) => ({ secs, linesPerS: lines.length / secs, mbPerS: bytes / 1e6 / secs });
+  const rate = (secs: number) => ({ secs, linesPerS: lines / secs, mbPerS: bytes / 1e6 / secs });
   return {
-    lines: lines.length,
+    lines,
+    bytes,
     rounds: times,
     best: rate(sorted[0]),
     median: rate(sorted[sorted.length >> 1]),
@@ -122,59 +182,59 @@ async function parseOnly(file: string, bytes: number, referenceMs: number) {
   };
 }
 
-// ---------------------------------------------------------------- 2. end-to-end
+// ---------------------------------------------------------------- 2. end-to-end, 3. query bytes
 
-interface ChildReport {
-  ms: number;
-  stats: { lines: number; records: number; skipped: number; quarantined: number; partitions: number };
-  bytesRead: number;
-  files: number;
-  gzipLevel: number;
-  maxRssKiB: number;
+interface FormatFigures {
+  format: PartFormat;
+  runs: IngestRun[];
+  queries: WarehouseQueries | null;
+  queryError: string | null;
 }
 
-async function sizeUnder(dir: string): Promise<number> {
-  let total = 0;
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) total += (await stat(join(e.parentPath, e.name))).size;
+/** The window every bench query covers: the whole input, from the ingest's first record to past its last. */
+function wholeInput(run: IngestRun): QueryWindow {
+  if (run.firstTs === null || run.lastTs === null) {
+    return { since: '1970-01-01T00:00:00Z', until: '2100-01-01T00:00:00Z' };
   }
-  return total;
+  return { since: run.firstTs, until: new Date(Date.parse(run.lastTs) + 1000).toISOString() };
 }
 
-async function endToEnd(file: string, bytes: number, referenceMs: number) {
-  const warehouse = await mkdtemp(join(os.tmpdir(), 'fwlake-bench-warehouse-'));
+async function formatFigures(
+  file: string,
+  bytes: number,
+  referenceMs: number,
+  format: PartFormat,
+  modes: boolean[],
+  withQueries: boolean,
+): Promise<FormatFigures> {
+  const runs: IngestRun[] = [];
+  let kept: string | null = null;
   try {
-    const t0 = performance.now();
-    const child = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'bench/ingest-child.ts', file, warehouse, String(referenceMs)],
-      { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
-    );
-    const wallSecs = (performance.now() - t0) / 1000;
-    if (child.error) throw child.error;
-    if (child.status !== 0)
-      throw new Error(`bench/ingest-child.ts exited with ${child.status ?? child.signal}`);
-    const rep = JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildReport;
-    const secs = rep.ms / 1000;
-    const outBytes = await sizeUnder(warehouse);
-    return {
-      secs,
-      wallSecs,
-      linesPerS: rep.stats.lines / secs,
-      mbPerS: bytes / 1e6 / secs,
-      peakRssMB: (rep.maxRssKiB * 1024) / 1e6,
-      outBytes,
-      outBytesPer1MLines: (outBytes / rep.stats.lines) * 1e6,
-      files: rep.files,
-      gzipLevel: rep.gzipLevel,
-      ...rep.stats,
-    };
+    for (const oneCore of modes) {
+      const warehouse = await mkdtemp(join(os.tmpdir(), `fwlake-bench-${format}-`));
+      // Only the first run's warehouse is kept, for the queries; the rest go at once.
+      if (kept === null) kept = warehouse;
+      process.stderr.write(`ingest to ${FORMAT_NAME[format]}, ${oneCore ? 'one core' : 'all cores'}...\n`);
+      try {
+        runs.push(await ingestRun(file, bytes, referenceMs, warehouse, format, oneCore));
+      } finally {
+        if (warehouse !== kept) await rm(warehouse, { recursive: true, force: true });
+      }
+    }
+    if (!withQueries || kept === null) return { format, runs, queries: null, queryError: null };
+    process.stderr.write(`queries on ${FORMAT_NAME[format]}...\n`);
+    try {
+      return { format, runs, queries: await queryBytes(kept, wholeInput(runs[0])), queryError: null };
+    } catch (e) {
+      // Printed in the table and turned into a non-zero exit at the end, after every other figure.
+      return { format, runs, queries: null, queryError: (e as Error).message.split('\n')[0] };
+    }
   } finally {
-    await rm(warehouse, { recursive: true, force: true });
+    if (kept !== null) await rm(kept, { recursive: true, force: true });
   }
 }
 
-// ---------------------------------------------------------------- 3. sed pipeline
+// ---------------------------------------------------------------- 4. sed pipeline
 
 function hasCommand(name: string): boolean {
   return spawnSync('bash', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -204,6 +264,16 @@ async function sedPipeline(file: string, lines: number) {
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const secs = (s: number) => `${s.toFixed(2)} s`;
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const status = (ok: boolean | null) => (ok === null ? '-' : ok ? 'met' : 'not met');
+
+/** Bytes with a unit that keeps small query reads readable. */
+function bytesText(n: number | null): string {
+  if (n === null) return '-';
+  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (Math.abs(n) >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${n} B`;
+}
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -217,7 +287,13 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-async function main(argv: string[]): Promise<void> {
+const coreLabel = (oneCore: boolean, cores: number) =>
+  oneCore ? '1 core (taskset -c 0)' : `${cores} cores (not pinned)`;
+
+/** The run the goals are judged on: the one-core run where there is one. */
+const goalRun = (f: FormatFigures) => f.runs.find((r) => r.oneCore) ?? f.runs[0];
+
+async function main(argv: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseOptions>;
   try {
     parsed = parseOptions(argv);
@@ -227,22 +303,49 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    return;
+    return 0;
   }
   if (positionals.length > 1) throw new UsageError('at most one FILE');
   const given = positionals[0];
   if (given !== undefined && values.lines !== undefined) {
     throw new UsageError('--lines sizes the generated file; it does not apply to a FILE');
   }
-  const lineCount = values.lines === undefined ? DEFAULT_LINES : Number(values.lines);
-  if (!Number.isInteger(lineCount) || lineCount < 1)
-    throw new UsageError(`--lines: not a count: "${values.lines}"`);
+  const count = (name: string, text: string | undefined, dflt: number) => {
+    const n = text === undefined ? dflt : Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: not a count: "${text}"`);
+    return n;
+  };
+  const lineCount = count('lines', values.lines, DEFAULT_LINES);
+  const parseLines = count('parse-lines', values['parse-lines'], DEFAULT_PARSE_LINES);
+  const formats = values.formats.split(',').map((f) => f.trim());
+  for (const f of formats) {
+    if (!FORMATS.includes(f as PartFormat))
+      throw new UsageError(`--formats: json and/or parquet, not "${f}"`);
+  }
+  if (values['one-core-only'] && values['no-one-core']) {
+    throw new UsageError('--one-core-only and --no-one-core exclude each other');
+  }
   const refText = values['reference-time'];
   const refGiven = refText === undefined ? null : Date.parse(refText);
   if (refGiven !== null && Number.isNaN(refGiven))
     throw new UsageError(`--reference-time: not a date/time: "${refText}"`);
-  const file = given !== undefined ? resolve(given) : await defaultInput(lineCount);
 
+  const pinnable = canPinToOneCore();
+  if (values['one-core-only'] && !pinnable) {
+    throw new Error('--one-core-only: taskset (util-linux) cannot pin a process here');
+  }
+  const modes: boolean[] = values['one-core-only']
+    ? [true]
+    : values['no-one-core'] || !pinnable
+      ? [false]
+      : [false, true];
+  const oneCoreNote = values['no-one-core']
+    ? 'not run (--no-one-core)'
+    : pinnable
+      ? null
+      : 'not run: taskset (util-linux) is not installed or cannot pin here';
+
+  const file = given !== undefined ? resolve(given) : await defaultInput(lineCount);
   let st: Awaited<ReturnType<typeof stat>>;
   try {
     st = await stat(file);
@@ -256,6 +359,10 @@ async function main(argv: string[]): Promise<void> {
   const referenceMs = refGiven ?? st.mtimeMs;
   const refNote = refGiven !== null ? '' : ' (file mtime)';
 
+  if (!values['no-build']) {
+    process.stderr.write('build (node build.mjs; --no-build skips it)...\n');
+    build();
+  }
   const machine = {
     node: process.version,
     cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -263,15 +370,20 @@ async function main(argv: string[]): Promise<void> {
     loadAvg1m: os.loadavg()[0],
   };
   process.stderr.write('parse-only...\n');
-  const parse = await parseOnly(file, bytes, referenceMs);
-  process.stderr.write('end-to-end ingest (child process)...\n');
-  const ingest = await endToEnd(file, bytes, referenceMs);
+  const parse = await parseOnly(file, bytes, parseLines, referenceMs);
+  const figures: FormatFigures[] = [];
+  for (const format of formats as PartFormat[]) {
+    figures.push(await formatFigures(file, bytes, referenceMs, format, modes, !values['skip-queries']));
+  }
+  const lines = figures[0]?.runs[0]?.lines ?? parse.lines;
   let sed: Awaited<ReturnType<typeof sedPipeline>> | null = null;
   if (!values['skip-sed']) {
     process.stderr.write('sed pipeline (slow; --skip-sed leaves it out)...\n');
-    sed = await sedPipeline(file, parse.lines);
+    sed = await sedPipeline(file, lines);
   }
 
+  // ---- measurements
+  const capped = parse.lines < lines ? ` (first ${int(parse.lines)} of the lines, --parse-lines)` : '';
   const rows: string[][] = [
     ['measurement', 'lines/s', 'MB/s', 'time', 'detail'],
     [
@@ -279,29 +391,30 @@ async function main(argv: string[]): Promise<void> {
       int(parse.best.linesPerS),
       parse.best.mbPerS.toFixed(1),
       secs(parse.best.secs),
-      `${int(parse.lines)} lines: ${int(parse.records)} records, ${int(parse.skipped)} skipped, ${int(parse.quarantined)} quarantined`,
+      `${int(parse.lines)} lines${capped}: ${int(parse.records)} records, ${int(parse.skipped)} skipped, ${int(parse.quarantined)} quarantined`,
     ],
     [
-      `parse-only, median`,
+      'parse-only, median',
       int(parse.median.linesPerS),
       parse.median.mbPerS.toFixed(1),
       secs(parse.median.secs),
       '',
     ],
-    [
-      'end-to-end ingest',
-      int(ingest.linesPerS),
-      ingest.mbPerS.toFixed(1),
-      secs(ingest.secs),
-      `peak RSS ${ingest.peakRssMB.toFixed(1)} MB; wall ${secs(ingest.wallSecs)} incl. node start`,
-    ],
-    [
-      '',
-      '',
-      '',
-      '',
-      `output ${mb(ingest.outBytes)} MB in ${ingest.files} files (${mb(ingest.outBytesPer1MLines)} MB per 1M lines, gzip ${ingest.gzipLevel}); ${int(ingest.partitions)} partitions`,
-    ],
+  ];
+  for (const f of figures) {
+    for (const r of f.runs) {
+      rows.push([
+        `ingest to ${FORMAT_NAME[f.format]}, ${coreLabel(r.oneCore, machine.cores)}`,
+        int(r.linesPerS),
+        r.mbPerS.toFixed(1),
+        secs(r.secs),
+        `peak RSS ${r.peakRssMB.toFixed(1)} MB; wall ${secs(r.wallSecs)} incl. node start`,
+      ]);
+    }
+    if (oneCoreNote !== null)
+      rows.push([`ingest to ${FORMAT_NAME[f.format]}, 1 core`, '-', '', '', oneCoreNote]);
+  }
+  rows.push(
     sed === null
       ? ['sed pipeline', '-', '', '', 'skipped (--skip-sed)']
       : [
@@ -311,46 +424,174 @@ async function main(argv: string[]): Promise<void> {
           secs(sed.secs),
           `locale ${sed.locale}${sed.column ? '' : '; column not installed (bsdextrautils): timed without it'}`,
         ],
-  ];
-  const ratio = (x: number) => (sed === null ? '-' : `${(x / sed.linesPerS).toFixed(1)}x`);
+  );
+
+  // ---- bytes written
+  const jsonFig = figures.find((f) => f.format === 'json');
+  const pqFig = figures.find((f) => f.format === 'parquet');
+  const jsonBytes = jsonFig?.runs[0]?.partBytes ?? null;
+  const pqBytes = pqFig?.runs[0]?.partBytes ?? null;
+  const pqOverJson = jsonBytes !== null && pqBytes !== null && jsonBytes > 0 ? pqBytes / jsonBytes : null;
+  const outRows: string[][] = [['output', 'files', 'MB', 'MB per 1M lines', 'vs gzip JSON', 'detail']];
+  for (const f of figures) {
+    const r = f.runs[0];
+    if (r === undefined) continue;
+    outRows.push([
+      FORMAT_NAME[f.format],
+      int(r.partFiles),
+      mb(r.partBytes),
+      mb(r.partBytesPer1MLines),
+      jsonBytes === null || jsonBytes === 0 ? '-' : pct(r.partBytes / jsonBytes),
+      `${int(r.partitions)} hourly partitions${f.format === 'json' ? `, gzip level ${GZIP_LEVEL}` : ''}`,
+    ]);
+  }
+
+  // ---- query bytes
+  const readOf = (f: FormatFigures | undefined, name: string) =>
+    f?.queries?.queries.find((q) => q.name === name) ?? null;
+  const qRows: string[][] = [['bytes read by the query', 'gzip JSON', 'Parquet', 'Parquet/JSON', 'detail']];
+  const queriesRun = figures.some((f) => f.queries !== null || f.queryError !== null);
+  if (queriesRun) {
+    for (const name of BENCH_QUERIES) {
+      const j = readOf(jsonFig, name);
+      const p = readOf(pqFig, name);
+      const ratio = j?.bytesRead && p?.bytesRead != null ? p.bytesRead / j.bytesRead : null;
+      const detail = [j, p]
+        .map((q, i) =>
+          q === null ? null : `${i === 0 ? 'json' : 'parquet'} ${int(q.rows)} rows, ${int(q.ms)} ms`,
+        )
+        .filter((x) => x !== null)
+        .join('; ');
+      qRows.push([
+        name,
+        bytesText(j?.bytesRead ?? null),
+        bytesText(p?.bytesRead ?? null),
+        ratio === null ? '-' : `${pct(ratio)} (1/${(1 / ratio).toFixed(1)})`,
+        detail,
+      ]);
+    }
+    qRows.push([
+      'baseline: start + view, SELECT 1',
+      bytesText(jsonFig?.queries?.baseline.rchar ?? null),
+      bytesText(pqFig?.queries?.baseline.rchar ?? null),
+      '',
+      'subtracted from each figure above',
+    ]);
+    for (const f of figures) {
+      if (f.queryError !== null) qRows.push([`${FORMAT_NAME[f.format]}: failed`, '', '', '', f.queryError]);
+    }
+  }
+
+  // ---- goals
+  const lsp = (f: FormatFigures | undefined) => readOf(f, GOAL_QUERY)?.bytesRead ?? null;
+  const lspJson = lsp(jsonFig);
+  const lspPq = lsp(pqFig);
+  const lspRatio = lspJson !== null && lspPq !== null && lspJson > 0 ? lspPq / lspJson : null;
+  const allRuns = figures.flatMap((f) => f.runs);
+  const peakRss = allRuns.length === 0 ? null : Math.max(...allRuns.map((r) => r.peakRssMB));
+  const overSed = (x: number) => (sed === null ? '-' : `${(x / sed.linesPerS).toFixed(1)}x`);
   const goals: string[][] = [
     ['goal', 'figure', 'status'],
     [
-      `parse-only >= ${int(GOAL_PARSE_LINES_PER_S)} lines/s (best)`,
+      `parse-only >= ${int(GOAL.parseLinesPerS)} lines/s (best of ${ROUNDS})`,
       int(parse.best.linesPerS),
-      parse.best.linesPerS >= GOAL_PARSE_LINES_PER_S ? 'met' : 'not met',
+      status(parse.best.linesPerS >= GOAL.parseLinesPerS),
+    ],
+    ['  (median)', int(parse.median.linesPerS), status(parse.median.linesPerS >= GOAL.parseLinesPerS)],
+  ];
+  for (const f of figures) {
+    const r = goalRun(f);
+    if (r === undefined) continue;
+    goals.push([
+      `ingest to ${FORMAT_NAME[f.format]} >= ${int(GOAL.ingestLinesPerS)} lines/s, ${r.oneCore ? '1 core' : `${machine.cores} cores (no 1-core run)`}`,
+      int(r.linesPerS),
+      status(r.linesPerS >= GOAL.ingestLinesPerS),
+    ]);
+  }
+  for (const f of figures) {
+    if (f.runs.length === 0) continue;
+    const peak = Math.max(...f.runs.map((r) => r.peakRssMB));
+    goals.push([
+      `peak RSS <= ${GOAL.peakRssMB} MB, ingest to ${FORMAT_NAME[f.format]} (highest run)`,
+      `${peak.toFixed(1)} MB`,
+      status(peak <= GOAL.peakRssMB),
+    ]);
+  }
+  goals.push(
+    [
+      `Parquet bytes <= ${pct(GOAL.parquetOverJson)} of gzip JSON`,
+      pqOverJson === null ? '-' : pct(pqOverJson),
+      status(pqOverJson === null ? null : pqOverJson <= GOAL.parquetOverJson),
     ],
     [
-      `  (median)`,
-      int(parse.median.linesPerS),
-      parse.median.linesPerS >= GOAL_PARSE_LINES_PER_S ? 'met' : 'not met',
+      `${GOAL_QUERY} reads from Parquet <= 1/${1 / GOAL.lowSourcePortsReadRatio} of gzip JSON`,
+      lspRatio === null
+        ? '-'
+        : `1/${(1 / lspRatio).toFixed(1)} (${bytesText(lspPq)} vs ${bytesText(lspJson)})`,
+      status(lspRatio === null ? null : lspRatio <= GOAL.lowSourcePortsReadRatio),
     ],
-    ['parse-only (best) / sed pipeline', ratio(parse.best.linesPerS), ''],
-    ['end-to-end / sed pipeline', ratio(ingest.linesPerS), ''],
-  ];
+    ['parse-only (best) / sed pipeline', overSed(parse.best.linesPerS), ''],
+  );
+  for (const f of figures) {
+    const r = goalRun(f);
+    if (r !== undefined)
+      goals.push([
+        `ingest to ${FORMAT_NAME[f.format]} (${r.oneCore ? '1 core' : 'all cores'}) / sed pipeline`,
+        overSed(r.linesPerS),
+        '',
+      ]);
+  }
+
   process.stdout.write(
     `fwlake bench, ${new Date().toISOString()}\n` +
       `machine  node ${machine.node}, ${machine.cpu}, ${machine.cores} cores, load ${machine.loadAvg1m.toFixed(2)} at start\n` +
-      `input    ${file}: ${mb(bytes)} MB, ${int(parse.lines)} lines; reference time ${new Date(referenceMs).toISOString()}${refNote}\n\n`,
+      `input    ${file}: ${mb(bytes)} MB, ${int(lines)} lines; reference time ${new Date(referenceMs).toISOString()}${refNote}\n\n`,
   );
-  process.stdout.write(`${table(rows)}\n\n${table(goals)}\n\nfigures also in ${RESULTS}\n`);
+  const blocks = [
+    table(rows),
+    outRows.length > 1 ? table(outRows) : null,
+    queriesRun ? table(qRows) : null,
+    table(goals),
+  ];
+  process.stdout.write(`${blocks.filter((b) => b !== null).join('\n\n')}\n\nfigures also in ${RESULTS}\n`);
 
   await mkdir(WORK_DIR, { recursive: true });
   const results = {
     date: new Date().toISOString(),
     machine,
-    input: { file, bytes, lines: parse.lines, referenceTime: new Date(referenceMs).toISOString() },
+    input: { file, bytes, lines, referenceTime: new Date(referenceMs).toISOString() },
     parseOnly: parse,
-    endToEnd: ingest,
+    ingest: figures.flatMap((f) => f.runs),
+    queries: Object.fromEntries(figures.map((f) => [f.format, f.queries ?? { error: f.queryError }])),
     sedPipeline: sed,
     goals: {
-      parseOnlyLinesPerS: GOAL_PARSE_LINES_PER_S,
-      parseOnlyMet: parse.best.linesPerS >= GOAL_PARSE_LINES_PER_S,
+      targets: GOAL,
+      parseOnlyMet: parse.best.linesPerS >= GOAL.parseLinesPerS,
+      ingestLinesPerS: Object.fromEntries(figures.map((f) => [f.format, goalRun(f)?.linesPerS ?? null])),
+      ingestMet: Object.fromEntries(
+        figures.map((f) => [f.format, (goalRun(f)?.linesPerS ?? 0) >= GOAL.ingestLinesPerS]),
+      ),
+      ingestOneCore: modes.includes(true),
+      peakRssMB: peakRss,
+      peakRssMet: peakRss === null ? null : peakRss <= GOAL.peakRssMB,
+      parquetOverJson: pqOverJson,
+      parquetOverJsonMet: pqOverJson === null ? null : pqOverJson <= GOAL.parquetOverJson,
+      lowSourcePortsReadRatio: lspRatio,
+      lowSourcePortsReadMet: lspRatio === null ? null : lspRatio <= GOAL.lowSourcePortsReadRatio,
       parseOnlyOverSed: sed === null ? null : parse.best.linesPerS / sed.linesPerS,
-      endToEndOverSed: sed === null ? null : ingest.linesPerS / sed.linesPerS,
+      ingestOverSed:
+        sed === null
+          ? null
+          : Object.fromEntries(figures.map((f) => [f.format, (goalRun(f)?.linesPerS ?? 0) / sed.linesPerS])),
     },
   };
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  const failed = figures.filter((f) => f.queryError !== null);
+  if (failed.length > 0) {
+    process.stderr.write(`bench: queries failed on ${failed.map((f) => FORMAT_NAME[f.format]).join(', ')}\n`);
+    return 1;
+  }
+  return 0;
 }
 
 function parseOptions(args: string[]) {
@@ -360,14 +601,25 @@ function parseOptions(args: string[]) {
     options: {
       lines: { type: 'string' },
       'reference-time': { type: 'string' },
+      formats: { type: 'string', default: FORMATS.join(',') },
+      'one-core-only': { type: 'boolean', default: false },
+      'no-one-core': { type: 'boolean', default: false },
+      'parse-lines': { type: 'string' },
+      'skip-queries': { type: 'boolean', default: false },
       'skip-sed': { type: 'boolean', default: false },
+      'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
 }
 
-main(process.argv.slice(2)).catch((e: Error) => {
-  process.stderr.write(`bench: ${e.message}\n`);
-  if (e instanceof UsageError) process.stderr.write(`${USAGE}\n`);
-  process.exitCode = e instanceof UsageError ? 2 : 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: Error) => {
+    process.stderr.write(`bench: ${e.message}\n`);
+    if (e instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  },
+);
