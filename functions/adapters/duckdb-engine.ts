@@ -26,7 +26,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { DUCKDB_MACROS, DUCKDB_SETTINGS, toDuckDb } from '../core/dialect.ts';
-import { RECORDS_TABLE } from '../core/ingest.ts';
+import { COMPACTED_PREFIX, JSON_PREFIX, PARQUET_PREFIX } from '../core/lake-layout.ts';
 import {
   type BoundParam,
   type PreparedQuery,
@@ -51,10 +51,10 @@ export class DuckDbEngine implements QueryEngine {
    * session in UTC and the Trino shims in place.
    */
   static async open(warehouseDir: string): Promise<DuckDbEngine> {
-    const records = join(warehouseDir, RECORDS_TABLE);
-    if (!existsSync(records)) {
+    // Records may be in any of the three folders (JSON lines, Parquet, compacted).
+    if (![JSON_PREFIX, PARQUET_PREFIX, COMPACTED_PREFIX].some((f) => existsSync(join(warehouseDir, f)))) {
       throw new Error(
-        `no ${RECORDS_TABLE}/ folder in the warehouse ${warehouseDir}: run "fwlake ingest FILE --warehouse ${warehouseDir}" first`,
+        `no ${JSON_PREFIX}/ folder (nor ${PARQUET_PREFIX}/, ${COMPACTED_PREFIX}/) in the warehouse ${warehouseDir}: run "fwlake ingest FILE --warehouse ${warehouseDir}" first`,
       );
     }
     // TimeZone is set by DUCKDB_SETTINGS: as a creation option it fails, icu (built in) is not loaded yet then.

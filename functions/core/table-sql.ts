@@ -3,9 +3,25 @@
  * local warehouse and the Athena (Glue) DDL over the lake bucket. Both read
  * the same layout with explicit column types, never by guessing from data.
  */
-import { RECORDS_TABLE } from './ingest.ts';
+import { MARKER_PREFIX } from './compaction-plan.ts';
+import {
+  COMPACTED_PREFIX,
+  COMPACTED_TABLE,
+  JSON_PREFIX,
+  JSON_TABLE,
+  PARQUET_PREFIX,
+  PARQUET_TABLE,
+  RECORDS_VIEW,
+} from './lake-layout.ts';
 import { PARQUET_SUFFIX } from './part-format.ts';
-import { ATHENA_TYPE, COLUMNS, DUCKDB_TYPE, PARTITION_COLUMNS, SCHEMA_VERSION } from './schema.ts';
+import {
+  ATHENA_TYPE,
+  COLUMNS,
+  type ColumnType,
+  DUCKDB_TYPE,
+  PARTITION_COLUMNS,
+  SCHEMA_VERSION,
+} from './schema.ts';
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 /** Quoted identifier: `window` is a reserved word in DuckDB (and Hive), so every name is quoted. */
@@ -16,36 +32,75 @@ export function duckdbColumnsStruct(): string {
   return `{${COLUMNS.map((c) => `${ident(c.name)}: ${sqlString(DUCKDB_TYPE[c.type])}`).join(', ')}}`;
 }
 
+const root = (warehouseDir: string) => warehouseDir.replace(/\/+$/, '');
+
 /** The glob of every JSON-lines part of the records table under a warehouse folder. */
 export function warehouseGlob(warehouseDir: string): string {
-  return `${warehouseDir.replace(/\/+$/, '')}/${RECORDS_TABLE}/dt=*/hour=*/*.json.gz`;
+  return `${root(warehouseDir)}/${JSON_PREFIX}/dt=*/hour=*/*.json.gz`;
 }
 
-/** The glob of every Parquet part of the records table under a warehouse folder. */
+/** The glob of every fresh Parquet part (written by ingest) under a warehouse folder. */
 export function warehouseParquetGlob(warehouseDir: string): string {
-  return `${warehouseDir.replace(/\/+$/, '')}/${RECORDS_TABLE}/dt=*/hour=*/*${PARQUET_SUFFIX}`;
+  return `${root(warehouseDir)}/${PARQUET_PREFIX}/dt=*/hour=*/*${PARQUET_SUFFIX}`;
+}
+
+/** The glob of every compacted Parquet file under a warehouse folder. */
+export function warehouseCompactedGlob(warehouseDir: string): string {
+  return `${root(warehouseDir)}/${COMPACTED_PREFIX}/dt=*/hour=*/*${PARQUET_SUFFIX}`;
+}
+
+/** The glob of every compaction marker under a warehouse folder. */
+export function warehouseMarkerGlob(warehouseDir: string): string {
+  return `${root(warehouseDir)}/${MARKER_PREFIX}/dt=*/hour=*/*.json`;
 }
 
 /** Which part formats a warehouse holds (DuckDB fails on a glob that matches nothing, so each is read only when present). */
 export interface WarehouseFormats {
   json: boolean;
   parquet: boolean;
+  /** Compacted files and at least one marker. */
+  compacted?: boolean;
 }
 
-/** A query listing one file of each format, for the adapters to fill WarehouseFormats: columns `json`, `parquet` (booleans). */
+/** A query for the adapters to fill WarehouseFormats: columns `json`, `parquet`, `compacted` (booleans). */
 export function duckdbFormatsQuery(warehouseDir: string): string {
   const any = (glob: string) => `EXISTS (SELECT 1 FROM glob(${sqlString(glob)}))`;
-  return `SELECT ${any(warehouseGlob(warehouseDir))} AS json, ${any(warehouseParquetGlob(warehouseDir))} AS parquet`;
+  return [
+    `SELECT ${any(warehouseGlob(warehouseDir))} AS json,`,
+    `${any(warehouseParquetGlob(warehouseDir))} AS parquet,`,
+    `${any(warehouseCompactedGlob(warehouseDir))} AND ${any(warehouseMarkerGlob(warehouseDir))} AS compacted`,
+  ].join(' ');
+}
+
+/** `{dt: 'VARCHAR', hour: 'VARCHAR'}`: partition columns typed, never guessed from the path. */
+function hiveTypes(): string {
+  return `{${PARTITION_COLUMNS.map((c) => `${ident(c.name)}: ${sqlString(DUCKDB_TYPE[c.type])}`).join(', ')}}`;
+}
+
+/** A DuckDB file source: one glob, or an explicit list of files. */
+function fileSource(files: string | readonly string[]): string {
+  return typeof files === 'string' ? sqlString(files) : `[${files.map(sqlString).join(', ')}]`;
+}
+
+/** JSON-lines parts with the schema's columns and types, plus `dt` and `hour` from the path. */
+export function duckdbJsonSelect(files: string | readonly string[]): string {
+  return [
+    `SELECT * FROM read_json(${fileSource(files)},`,
+    "  format = 'newline_delimited', compression = 'gzip',",
+    `  hive_partitioning = true, hive_types = ${hiveTypes()},`,
+    `  columns = ${duckdbColumnsStruct()})`,
+  ].join('\n');
 }
 
 /**
- * The Parquet parts with the view's columns and types. Parquet carries its own
- * types, but each column is still cast to the schema's DuckDB type so both
- * formats union into one. `ts` is a UTC-adjusted timestamp in the files, which
- * DuckDB reads as TIMESTAMP WITH TIME ZONE; it becomes a plain (UTC) TIMESTAMP
- * through epoch microseconds, whatever the session's TimeZone.
+ * Parquet files (fresh parts or compacted files) with the view's columns and
+ * types. Parquet carries its own types, but each column is still cast to the
+ * schema's DuckDB type so every source unions into one. `ts` may be a
+ * UTC-adjusted timestamp in the files, which DuckDB reads as TIMESTAMP WITH
+ * TIME ZONE; it becomes a plain (UTC) TIMESTAMP through epoch microseconds,
+ * whatever the session's TimeZone.
  */
-function duckdbParquetSelect(warehouseDir: string, hiveTypes: string): string {
+export function duckdbParquetSelect(files: string | readonly string[]): string {
   const cols = COLUMNS.map((c) =>
     c.type === 'timestamp'
       ? `make_timestamp(epoch_us(${ident(c.name)})) AS ${ident(c.name)}`
@@ -54,32 +109,51 @@ function duckdbParquetSelect(warehouseDir: string, hiveTypes: string): string {
   const parts = PARTITION_COLUMNS.map((c) => ident(c.name));
   return [
     `SELECT ${[...cols, ...parts].join(', ')}`,
-    `FROM read_parquet(${sqlString(warehouseParquetGlob(warehouseDir))},`,
-    `  hive_partitioning = true, hive_types = ${hiveTypes}, union_by_name = true)`,
+    `FROM read_parquet(${fileSource(files)},`,
+    `  hive_partitioning = true, hive_types = ${hiveTypes()}, union_by_name = true)`,
   ].join('\n');
+}
+
+/** The compacted hours of a warehouse as `yyyy-MM-dd/HH` keys: one per marker file, read when the view is queried. */
+function duckdbCompactedHours(warehouseDir: string): string {
+  const re = (n: number) => `regexp_extract(file, '/dt=([0-9-]+)/hour=([0-9]+)/[^/]+$', ${n})`;
+  return `SELECT ${re(1)} || '/' || ${re(2)} FROM glob(${sqlString(warehouseMarkerGlob(warehouseDir))})`;
 }
 
 /**
  * `CREATE VIEW firewall AS ...` over a local warehouse: the same columns and
- * partition columns (`dt`, `hour` as text) Athena sees, over the JSON-lines
- * parts, the Parquet parts, or both (UNION ALL BY NAME).
+ * partition columns (`dt`, `hour` as text) Athena sees. Every hour comes
+ * exactly once: from firewall_compacted/ when the hour has a compaction
+ * marker, else from the fresh parts (JSON lines under firewall/ UNION ALL
+ * Parquet under firewall_parquet/). The markers are globbed each time the
+ * view is read, so a compaction run is seen by the next query.
  */
 export function duckdbCreateView(
   warehouseDir: string,
-  view = RECORDS_TABLE,
+  view = RECORDS_VIEW,
   formats: WarehouseFormats = { json: true, parquet: false },
 ): string {
-  const hiveTypes = `{${PARTITION_COLUMNS.map((c) => `${ident(c.name)}: ${sqlString(DUCKDB_TYPE[c.type])}`).join(', ')}}`;
-  const json = [
-    `SELECT * FROM read_json(${sqlString(warehouseGlob(warehouseDir))},`,
-    "  format = 'newline_delimited', compression = 'gzip',",
-    `  hive_partitioning = true, hive_types = ${hiveTypes},`,
-    `  columns = ${duckdbColumnsStruct()})`,
-  ].join('\n');
+  const fresh: string[] = [];
+  // With nothing present at all, the JSON read fails with DuckDB's "no files" error, as before.
+  if (formats.json || (!formats.parquet && !formats.compacted))
+    fresh.push(duckdbJsonSelect(warehouseGlob(warehouseDir)));
+  if (formats.parquet) fresh.push(duckdbParquetSelect(warehouseParquetGlob(warehouseDir)));
+  const hourKey = `(${ident('dt')} || '/' || ${ident('hour')})`;
   const selects: string[] = [];
-  // With neither format present, the JSON read fails with DuckDB's "no files" error, as before.
-  if (formats.json || !formats.parquet) selects.push(json);
-  if (formats.parquet) selects.push(duckdbParquetSelect(warehouseDir, hiveTypes));
+  if (fresh.length > 0) {
+    const all = fresh.join('\nUNION ALL BY NAME\n');
+    selects.push(
+      formats.compacted
+        ? `SELECT * FROM (\n${all}\n) AS fresh\nWHERE ${hourKey} NOT IN (${duckdbCompactedHours(warehouseDir)})`
+        : all,
+    );
+  }
+  if (formats.compacted) {
+    selects.push(
+      `SELECT * FROM (\n${duckdbParquetSelect(warehouseCompactedGlob(warehouseDir))}\n) AS compacted\n` +
+        `WHERE ${hourKey} IN (${duckdbCompactedHours(warehouseDir)})`,
+    );
+  }
   return `CREATE OR REPLACE VIEW ${view} AS ${selects.join('\nUNION ALL BY NAME\n')}`;
 }
 
@@ -99,7 +173,7 @@ export interface AthenaTableOptions {
  * java.sql.Timestamp form it parses by default) and omitted keys as NULL.
  */
 export function athenaCreateTable(o: AthenaTableOptions): string {
-  const table = o.table ?? RECORDS_TABLE;
+  const table = o.table ?? JSON_TABLE;
   const location = o.location.endsWith('/') ? o.location : `${o.location}/`;
   const cols = COLUMNS.map((c) => `  \`${c.name}\` ${ATHENA_TYPE[c.type]} COMMENT ${sqlString(c.doc)}`).join(
     ',\n',
@@ -151,4 +225,105 @@ export function tableProperties(
 export function columnsMarkdown(): string {
   const rows = [...COLUMNS, ...PARTITION_COLUMNS].map((c) => `| \`${c.name}\` | ${c.type} | ${c.doc} |`);
   return ['| column | type | meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
+/** Trino type of each logical type: what a view's stored column list holds. */
+const TRINO_TYPE: Record<ColumnType, string> = {
+  string: 'varchar',
+  int: 'integer',
+  bigint: 'bigint',
+  double: 'double',
+  boolean: 'boolean',
+  timestamp: 'timestamp(3)',
+  'array<string>': 'array(varchar)',
+};
+
+/** Table properties of the compacted table: Parquet written by Athena INSERT INTO with zstd; no partition projection. */
+export function compactedTableProperties(): Record<string, string> {
+  return {
+    'fwlake.schema_version': String(SCHEMA_VERSION),
+    classification: 'parquet',
+    // INSERT INTO writes Parquet with the table's codec (GZIP when unset).
+    'parquet.compression': 'ZSTD',
+  };
+}
+
+/**
+ * Athena DDL of firewall_compacted: Parquet, partitioned by dt and hour, with
+ * partitions registered in Glue (no projection). A partition exists only
+ * once INSERT INTO has finished writing it, which is what lets the view
+ * below switch an hour from fresh to compacted in one step.
+ */
+export function athenaCreateCompactedTable(o: { database: string; location: string }): string {
+  const location = o.location.endsWith('/') ? o.location : `${o.location}/`;
+  const cols = COLUMNS.map((c) => `  \`${c.name}\` ${ATHENA_TYPE[c.type]}`).join(',\n');
+  const parts = PARTITION_COLUMNS.map((c) => `\`${c.name}\` ${ATHENA_TYPE[c.type]}`).join(', ');
+  return `CREATE EXTERNAL TABLE IF NOT EXISTS \`${o.database}\`.\`${COMPACTED_TABLE}\` (
+${cols}
+)
+PARTITIONED BY (${parts})
+ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
+LOCATION ${sqlString(location)}
+TBLPROPERTIES (
+${Object.entries(compactedTableProperties())
+  .map(([k, v]) => `  ${sqlString(k)} = ${sqlString(v)}`)
+  .join(',\n')}
+)`;
+}
+
+/** Every schema column then the partition columns, quoted, optionally qualified: the select list of the view and of INSERT INTO. */
+export function athenaSelectList(qualifier?: string): string {
+  const q = qualifier === undefined ? '' : `${ident(qualifier)}.`;
+  return [...COLUMNS, ...PARTITION_COLUMNS].map((c) => `${q}${ident(c.name)}`).join(', ');
+}
+
+/** `"db"."table"` */
+export function athenaTableName(database: string, table: string): string {
+  return `${ident(database)}.${ident(table)}`;
+}
+
+/**
+ * The `firewall` view in Athena (Trino SQL): every compacted hour from
+ * firewall_compacted, every other hour from the fresh tables (firewall_json
+ * UNION ALL firewall_parquet). "Compacted" means "has a partition in Glue"
+ * (`firewall_compacted$partitions`), and INSERT INTO adds the partition only
+ * when its files are written, so an hour moves from fresh to compacted in one
+ * step; compaction drops the partition before rewriting an hour, which moves
+ * it back to fresh for the duration.
+ */
+export function athenaViewSql(database: string): string {
+  const compactedPartitions = athenaTableName(database, `${COMPACTED_TABLE}$partitions`);
+  return [
+    `SELECT ${athenaSelectList()} FROM ${athenaTableName(database, COMPACTED_TABLE)}`,
+    'UNION ALL',
+    `SELECT ${athenaSelectList('fresh')} FROM (`,
+    `  SELECT ${athenaSelectList()} FROM ${athenaTableName(database, JSON_TABLE)}`,
+    '  UNION ALL',
+    `  SELECT ${athenaSelectList()} FROM ${athenaTableName(database, PARQUET_TABLE)}`,
+    ') AS fresh',
+    `WHERE NOT EXISTS (SELECT 1 FROM ${compactedPartitions} AS p WHERE p."dt" = fresh."dt" AND p."hour" = fresh."hour")`,
+  ].join('\n');
+}
+
+/** `CREATE OR REPLACE VIEW` of the same view, for running by hand in the Athena console. */
+export function athenaCreateView(database: string): string {
+  return `CREATE OR REPLACE VIEW ${athenaTableName(database, RECORDS_VIEW)} AS\n${athenaViewSql(database)}`;
+}
+
+/**
+ * The Glue `ViewOriginalText` of the view as Athena itself stores it:
+ * `/* Presto View: <base64 of {originalSql, catalog, schema, columns}> *\/`,
+ * columns with their Trino types. Athena checks the stored columns against
+ * what the SQL yields when a query reads the view, so both come from COLUMNS.
+ */
+export function prestoViewText(database: string, catalog = 'awsdatacatalog'): string {
+  const json = {
+    originalSql: athenaViewSql(database),
+    catalog,
+    schema: database,
+    columns: [...COLUMNS, ...PARTITION_COLUMNS].map((c) => ({ name: c.name, type: TRINO_TYPE[c.type] })),
+  };
+  return `/* Presto View: ${Buffer.from(JSON.stringify(json), 'utf8').toString('base64')} */`;
 }
