@@ -1,21 +1,24 @@
 /**
- * Records → Parquet parts, in bounded memory: the RecordSink of
- * `ingest --format parquet`.
+ * Records → Parquet parts, in bounded memory: the RecordSink of ingest with
+ * format parquet.
  *
- * Records are buffered per partition. A partition's buffer is written as its
- * own part (one file, one row group) when it reaches `rowsPerPart`; and when
- * all buffers together reach `maxBufferedRows`, the largest one is written
- * out, so memory stays bounded however the input interleaves its hours.
- * Everything left is written at `close()`. Part numbers count up per
- * partition from 0 and every decision depends only on the input's order, so
- * the same input always yields the same parts (re-ingestion replaces them).
+ * Records are buffered per partition, column by column (RecordColumns). A
+ * partition's buffer is written as its own part (one file, one row group)
+ * when it reaches `rowsPerPart`; and when all buffers together reach
+ * `maxBufferedRows`, the largest one is written out, so memory stays bounded
+ * however the input interleaves its hours. Everything left is written at
+ * `close()`. Part numbers count up per partition from 0 and every decision
+ * depends only on the input's order, so the same input always yields the
+ * same parts (re-ingestion replaces them).
  */
 import type { RecordSink } from './ingest.ts';
-import { encodeParquet, ROW_GROUP_ROWS } from './parquet-encoder.ts';
+import type { Codec } from './parquet/codec.ts';
+import { RecordColumns } from './parquet/record-columns.ts';
+import { defaultCodec, ROW_GROUP_ROWS } from './parquet-encoder.ts';
 import { PARQUET_SUFFIX } from './part-format.ts';
 import type { FirewallRecord } from './record.ts';
 
-/** Where whole part files go: the local warehouse (and, later, S3). */
+/** Where whole part files go: the local warehouse or S3. */
 export interface PartFileStore {
   writePart(
     table: string,
@@ -29,14 +32,19 @@ export interface PartFileStore {
 export interface ParquetPartsOptions {
   rowsPerPart?: number;
   maxBufferedRows?: number;
+  /** Page compression; default FWLAKE_PARQUET_CODEC or auto (see parquet-encoder.ts). */
+  codec?: Codec;
 }
 
 export class ParquetPartWriter implements RecordSink {
-  private readonly buffers = new Map<string, FirewallRecord[]>();
+  private readonly buffers = new Map<string, RecordColumns>();
+  /** Emptied buffers, reused: their typed arrays have already grown. */
+  private readonly spare: RecordColumns[] = [];
   private readonly nextIndex = new Map<string, number>();
   private buffered = 0;
   private readonly rowsPerPart: number;
   private readonly maxBufferedRows: number;
+  private readonly codec: Codec;
   /** Every partition/index written, in order: what this run wrote. */
   readonly parts: { partition: string; index: number; rows: number }[] = [];
 
@@ -47,17 +55,18 @@ export class ParquetPartWriter implements RecordSink {
   ) {
     this.rowsPerPart = opts.rowsPerPart ?? ROW_GROUP_ROWS;
     this.maxBufferedRows = opts.maxBufferedRows ?? ROW_GROUP_ROWS;
+    this.codec = opts.codec ?? defaultCodec();
   }
 
   add(partition: string, record: FirewallRecord): Promise<void> | undefined {
     let buf = this.buffers.get(partition);
     if (buf === undefined) {
-      buf = [];
+      buf = this.spare.pop() ?? new RecordColumns();
       this.buffers.set(partition, buf);
     }
-    buf.push(record);
+    buf.add(record);
     this.buffered++;
-    if (buf.length >= this.rowsPerPart) return this.flush(partition);
+    if (buf.rows >= this.rowsPerPart) return this.flush(partition);
     if (this.buffered >= this.maxBufferedRows) return this.flush(this.largest());
     return undefined;
   }
@@ -71,9 +80,9 @@ export class ParquetPartWriter implements RecordSink {
     let best = '';
     let most = -1;
     for (const [partition, buf] of this.buffers) {
-      if (buf.length > most) {
+      if (buf.rows > most) {
         best = partition;
-        most = buf.length;
+        most = buf.rows;
       }
     }
     return best;
@@ -82,12 +91,19 @@ export class ParquetPartWriter implements RecordSink {
   private flush(partition: string): Promise<void> {
     const buf = this.buffers.get(partition);
     this.buffers.delete(partition);
-    if (buf === undefined || buf.length === 0) return Promise.resolve();
-    this.buffered -= buf.length;
+    if (buf === undefined) return Promise.resolve();
+    const rows = buf.rows;
+    if (rows === 0) {
+      this.spare.push(buf);
+      return Promise.resolve();
+    }
+    this.buffered -= rows;
     const index = this.nextIndex.get(partition) ?? 0;
     this.nextIndex.set(partition, index + 1);
-    this.parts.push({ partition, index, rows: buf.length });
-    const bytes = encodeParquet(buf, this.rowsPerPart);
+    this.parts.push({ partition, index, rows });
+    const bytes = buf.toParquet({ codec: this.codec });
+    buf.reset();
+    this.spare.push(buf);
     return this.store.writePart(this.table, partition, index, PARQUET_SUFFIX, bytes);
   }
 }

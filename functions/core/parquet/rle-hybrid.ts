@@ -1,0 +1,79 @@
+/**
+ * Parquet's RLE / bit-packing hybrid (used for definition and repetition
+ * levels and for dictionary indices): a run of 8 or more equal values is one
+ * RLE run; anything else goes out bit-packed, 8 values a group.
+ * https://parquet.apache.org/docs/file-format/data-pages/encodings/
+ */
+import type { ByteBuffer } from './byte-buffer.ts';
+
+/** Bits needed for values 0..max. */
+export function bitWidth(max: number): number {
+  return max <= 0 ? 0 : 32 - Math.clz32(max);
+}
+
+/** Length of the run of equal values starting at `i` (at least 1). */
+function runLength(values: Int32Array | Uint8Array, i: number, end: number): number {
+  const v = values[i];
+  let j = i + 1;
+  while (j < end && values[j] === v) j++;
+  return j - i;
+}
+
+/**
+ * Appends values[start..end) at `width` bits (0..24) to `out`, without a length prefix.
+ * Bit-packed groups are padded with zeros to 8 values; readers stop at the page's value count.
+ */
+export function writeRleHybrid(
+  out: ByteBuffer,
+  values: Int32Array | Uint8Array,
+  start: number,
+  end: number,
+  width: number,
+): void {
+  if (width > 24) throw new RangeError(`bit width ${width} over 24`);
+  const valueBytes = (width + 7) >> 3;
+  let i = start;
+  while (i < end) {
+    const run = runLength(values, i, end);
+    if (run >= 8 || width === 0) {
+      out.varint(run * 2);
+      let v = values[i];
+      out.ensure(valueBytes);
+      for (let b = 0; b < valueBytes; b++) {
+        out.bytes[out.length++] = v & 0xff;
+        v >>>= 8;
+      }
+      i += run;
+      continue;
+    }
+    // Bit-packed: whole groups of 8 until a run of 8 starts at a group boundary (at most 63 groups a header).
+    let groupsEnd = i;
+    let groups = 0;
+    do {
+      groupsEnd += 8;
+      groups++;
+    } while (
+      groups < 63 &&
+      groupsEnd < end &&
+      runLength(values, groupsEnd, Math.min(end, groupsEnd + 8)) < 8
+    );
+    out.varint(groups * 2 + 1);
+    out.ensure(groups * width);
+    const bytes = out.bytes;
+    let pos = out.length;
+    let acc = 0;
+    let bits = 0;
+    for (let k = i; k < groupsEnd; k++) {
+      const v = k < end ? values[k] : 0;
+      acc |= v << bits;
+      bits += width;
+      while (bits >= 8) {
+        bytes[pos++] = acc & 0xff;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+    out.length = pos;
+    i = Math.min(groupsEnd, end);
+  }
+}
