@@ -1,11 +1,18 @@
 /**
- * The lake bucket: partitioned records under firewall/, quarantined lines
- * under quarantine/. Private, encrypted, TLS only; records move to cheaper
+ * The lake bucket: partitioned records under their format's prefix
+ * (functions/core/lake-layout.ts), quarantined lines under quarantine/.
+ * Private, encrypted, TLS only; records of every format move to cheaper
  * storage as they age (they are read rarely after the first weeks).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import {
+  COMPACTED_PREFIX,
+  JSON_PREFIX,
+  PARQUET_PREFIX,
+  QUARANTINE_PREFIX,
+} from '../functions/core/lake-layout.ts';
 
 export interface LakeBucketProps {
   /** Days before records move to S3 Standard-IA (at least 30). Default 30. */
@@ -31,19 +38,20 @@ export class LakeBucket extends Construct {
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: props.accessLogs ? 'lake/' : undefined,
       lifecycleRules: [
-        {
-          id: 'records-to-infrequent-access',
-          prefix: 'firewall/',
+        ...[JSON_PREFIX, PARQUET_PREFIX, COMPACTED_PREFIX].map((prefix) => ({
+          // The first rule keeps its id, so an existing stack updates it in place.
+          id: prefix === JSON_PREFIX ? 'records-to-infrequent-access' : `${prefix}-to-infrequent-access`,
+          prefix: `${prefix}/`,
           transitions: [
             {
               storageClass: StorageClass.INFREQUENT_ACCESS,
               transitionAfter: Duration.days(props.infrequentAccessAfterDays ?? 30),
             },
           ],
-        },
+        })),
         {
           id: 'quarantine-expiry',
-          prefix: 'quarantine/',
+          prefix: `${QUARANTINE_PREFIX}/`,
           expiration: Duration.days(props.quarantineDays ?? 90),
         },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(2) },

@@ -64,10 +64,13 @@ describe('buckets', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
-          Match.objectLike({
-            Prefix: 'firewall/',
-            Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
-          }),
+          // Records of every format age into Standard-IA, not only the JSON ones.
+          ...['firewall/', 'firewall_parquet/', 'firewall_compacted/'].map((Prefix) =>
+            Match.objectLike({
+              Prefix,
+              Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+            }),
+          ),
           Match.objectLike({ Prefix: 'quarantine/', ExpirationInDays: 90 }),
         ]),
       },

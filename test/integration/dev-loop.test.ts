@@ -40,7 +40,7 @@ describe('fwlake dev', () => {
       );
       await Promise.race([
         done,
-        new Promise((_, rej) => setTimeout(() => rej(new Error('no ingest in 20 s')), 20_000)),
+        new Promise((_, rej) => setTimeout(() => rej(new Error('no ingest in 20 s')), 20_000).unref()),
       ]);
       assert.match(
         printed.join('\n'),
