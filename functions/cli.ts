@@ -5,6 +5,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './cli/args.ts';
+import { compactCommand } from './cli/compact-command.ts';
 import { devCommand } from './cli/dev-command.ts';
 import { ingestCommand, parseCommand } from './cli/ingest-commands.ts';
 import { queriesCommand, queryCommand, sqlCommand } from './cli/query-commands.ts';
@@ -25,6 +26,13 @@ Usage:
       parquet, snappy Parquet files) under DIR/firewall/ (dt=yyyy-MM-dd/hour=HH)
       and quarantined lines under DIR/quarantine/. Default DIR: ./warehouse.
       Re-ingesting the same input replaces its output, in either format.
+
+  fwlake compact [--warehouse DIR] [--now ISO] [--grace 15m]
+      Rewrite every finished hour (ended more than the grace period before
+      now) whose fresh parts changed since it was last compacted as one zstd
+      Parquet file under DIR/firewall_compacted/. The firewall view reads a
+      compacted hour from there and every other hour from the fresh parts.
+      Re-running with nothing new does nothing.
 
   fwlake queries [--queries DIR]
       List the saved queries (the shipped catalog, plus .sql files in DIR) with
@@ -64,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'sql') return await sqlCommand(rest);
     if (command === 'queries') return queriesCommand(rest, ENTRY_DIR);
     if (command === 'dev') return await devCommand(rest);
+    if (command === 'compact') return await compactCommand(rest);
     if (command === 'query') return await queryCommand(rest, ENTRY_DIR);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {

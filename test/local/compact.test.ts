@@ -1,0 +1,239 @@
+/**
+ * `fwlake compact` on the shipped sample, with real DuckDB over a real local
+ * warehouse: every saved query answers the same before and after, the rows
+ * are the same column by column, a re-run does nothing, a late part is picked
+ * up by the next run without duplicating anything, and a run that died half
+ * way is repaired by the next.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadCatalog } from '../../functions/adapters/catalog-files.ts';
+import { COMPACTED_FILE, compactLocal } from '../../functions/adapters/compaction-local.ts';
+import { DuckDbEngine } from '../../functions/adapters/duckdb-engine.ts';
+import { ingestLocal } from '../../functions/adapters/local-ingest.ts';
+import { parseGrace } from '../../functions/cli/compact-command.ts';
+import type { ArgValue } from '../../functions/core/catalog.ts';
+import { MARKER_PREFIX } from '../../functions/core/compaction-plan.ts';
+import { COMPACTED_PREFIX } from '../../functions/core/lake-layout.ts';
+import { runSaved } from '../../functions/core/run-saved.ts';
+import { queryWarehouse } from '../support/duckdb.ts';
+import { filesUnder } from '../support/files.ts';
+
+const SAMPLE = 'events/sample-kern.log';
+const REFERENCE = Date.parse('2026-09-19T00:00:00Z');
+/** The sample spans 2026-09-17 21:00 .. 2026-09-18 00:59 UTC: at 01:30 every hour is finished (15 min grace). */
+const AFTER_ALL = Date.parse('2026-09-18T01:30:00Z');
+const WINDOW = { since: '2026-09-17T00:00:00Z', until: '2026-09-19T00:00:00Z' };
+const catalog = loadCatalog(['functions/queries']);
+
+/** Every saved query's answer over the warehouse (window over the whole sample, limits lifted). */
+async function allAnswers(warehouse: string): Promise<Map<string, unknown>> {
+  const engine = await DuckDbEngine.open(warehouse);
+  const out = new Map<string, unknown>();
+  try {
+    for (const q of catalog.values()) {
+      const args: Record<string, ArgValue> = { ...WINDOW };
+      if (q.params.some((p) => p.name === 'limit')) args.limit = 100_000;
+      if (q.params.some((p) => p.name === 'baseline_since')) args.baseline_since = '2026-09-16T00:00:00Z';
+      const { result } = await runSaved(catalog, q.name, args, engine, REFERENCE);
+      out.set(q.name, { columns: result.columns, rows: result.rows });
+    }
+  } finally {
+    await engine.close();
+  }
+  return out;
+}
+
+/** Every row of the view, every column, in a stable order. */
+const allRows = (warehouse: string) =>
+  queryWarehouse(warehouse, 'SELECT * FROM firewall ORDER BY source_key, line_no');
+
+const SAMPLE_ROWS = 2502;
+
+describe('fwlake compact (local, DuckDB)', () => {
+  let wh: string;
+  let before0: Map<string, unknown>;
+  let rows0: Record<string, unknown>[];
+  before(async () => {
+    wh = await mkdtemp(join(tmpdir(), 'fwlake-compact-'));
+    await ingestLocal(SAMPLE, { warehouse: wh, referenceMs: REFERENCE });
+    before0 = await allAnswers(wh);
+    rows0 = await allRows(wh);
+  });
+  after(async () => {
+    await rm(wh, { recursive: true, force: true });
+  });
+
+  it('leaves open hours fresh: with now inside the grace period of the last hour, only the three before it', async () => {
+    // 2026-09-18 00:xx ends at 01:00; 01:10 is within its 15 minutes of grace.
+    const r = await compactLocal({ warehouse: wh, nowMs: Date.parse('2026-09-18T01:10:00Z') });
+    assert.deepEqual(
+      r.hours.map((h) => `${h.dt} ${h.hour} ${h.action}`),
+      ['2026-09-17 21 compacted', '2026-09-17 22 compacted', '2026-09-17 23 compacted'],
+    );
+    assert.equal(r.open, 1);
+    assert.deepEqual(await allRows(wh), rows0, 'half compacted: the same rows');
+  });
+
+  it('compacts every finished hour into one zstd Parquet file, rows counted and bytes reported', async () => {
+    const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL });
+    assert.deepEqual(
+      r.hours.map((h) => `${h.dt} ${h.hour}`),
+      ['2026-09-18 00'],
+    );
+    assert.equal(r.upToDate, 3);
+    const compacted = filesUnder(join(wh, COMPACTED_PREFIX));
+    assert.deepEqual(compacted, [
+      `dt=2026-09-17/hour=21/${COMPACTED_FILE}`,
+      `dt=2026-09-17/hour=22/${COMPACTED_FILE}`,
+      `dt=2026-09-17/hour=23/${COMPACTED_FILE}`,
+      `dt=2026-09-18/hour=00/${COMPACTED_FILE}`,
+    ]);
+    assert.equal(filesUnder(join(wh, MARKER_PREFIX)).length, 4);
+    const meta = await queryWarehouse(
+      wh,
+      `SELECT DISTINCT compression FROM parquet_metadata('${wh}/${COMPACTED_PREFIX}/*/*/*.parquet')`,
+    );
+    assert.deepEqual(
+      meta.map((m) => m.compression),
+      ['ZSTD'],
+    );
+    const counted = await queryWarehouse(
+      wh,
+      `SELECT count(*)::INT AS n FROM read_parquet('${wh}/${COMPACTED_PREFIX}/*/*/*.parquet')`,
+    );
+    assert.equal(counted[0].n, SAMPLE_ROWS);
+    assert.equal(r.hours[0].rows, 519);
+    assert.ok(r.hours[0].bytesBefore > 0 && r.hours[0].bytesAfter > 0);
+  });
+
+  it('reads the compacted files for compacted hours, with the same rows column by column', async () => {
+    assert.deepEqual(await allRows(wh), rows0);
+    // Proof that the view reads the compacted file, not the fresh part: an hour with its fresh part gone
+    // (and compaction not re-run) still answers from firewall_compacted/.
+    const part = join(wh, 'firewall', 'dt=2026-09-17', 'hour=21');
+    const [name] = filesUnder(part);
+    await rename(join(part, name), join(wh, name)); // rename keeps the mtime: the digest is unchanged
+    try {
+      const n = await queryWarehouse(wh, 'SELECT count(*)::INT AS n FROM firewall');
+      assert.equal(n[0].n, SAMPLE_ROWS);
+    } finally {
+      await rename(join(wh, name), join(part, name));
+    }
+  });
+
+  it('gives every saved query the same answer as before compaction', async () => {
+    assert.deepEqual(await allAnswers(wh), before0);
+  });
+
+  it('does nothing when re-run with nothing new', async () => {
+    const mtimes = filesUnder(wh).map((f) => [f, statSync(join(wh, f)).mtimeMs]);
+    const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL });
+    assert.deepEqual(r.hours, []);
+    assert.equal(r.upToDate, 4);
+    assert.deepEqual(
+      filesUnder(wh).map((f) => [f, statSync(join(wh, f)).mtimeMs]),
+      mtimes,
+    );
+  });
+
+  it('picks up a late part of a compacted hour at the next run, with no duplicate', async () => {
+    // Three lines of hour 22 shipped again from another file: another source, so three more rows.
+    const late = readFileSync(SAMPLE, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('Sep 17 22:') && l.includes(' IN='))
+      .slice(0, 3);
+    assert.equal(late.length, 3);
+    const lateFile = join(wh, '..', `late-${process.pid}.log`);
+    await writeFile(lateFile, `${late.join('\n')}\n`);
+    try {
+      await ingestLocal(lateFile, { warehouse: wh, referenceMs: REFERENCE });
+    } finally {
+      await unlink(lateFile);
+    }
+    // Until the next run the hour is still the compacted one: the late rows are not in the view yet.
+    assert.equal((await queryWarehouse(wh, 'SELECT count(*)::INT AS n FROM firewall'))[0].n, SAMPLE_ROWS);
+    const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL });
+    assert.deepEqual(
+      r.hours.map((h) => `${h.dt} ${h.hour} ${h.inputs} ${h.rows}`),
+      ['2026-09-17 22 2 609'],
+    );
+    const n = await queryWarehouse(
+      wh,
+      'SELECT count(*)::INT AS n, count(DISTINCT (source_key, line_no))::INT AS d FROM firewall',
+    );
+    assert.deepEqual(n[0], { n: SAMPLE_ROWS + 3, d: SAMPLE_ROWS + 3 });
+    assert.equal(filesUnder(join(wh, MARKER_PREFIX)).filter((f) => f.includes('hour=22')).length, 1);
+    assert.equal(filesUnder(join(wh, COMPACTED_PREFIX)).filter((f) => f.includes('hour=22')).length, 1);
+  });
+
+  it('repairs a run that died before its marker: the hour reads fresh meanwhile, the next run redoes it', async () => {
+    const rows = await allRows(wh);
+    const hourDir = join(wh, MARKER_PREFIX, 'dt=2026-09-17', 'hour=23');
+    const [marker] = filesUnder(hourDir);
+    await unlink(join(hourDir, marker));
+    // What a dead COPY leaves: a hidden temporary file beside the output.
+    const leftover = join(wh, COMPACTED_PREFIX, 'dt=2026-09-17', 'hour=23', '.compact-dead.tmp');
+    await writeFile(leftover, 'half a file');
+    assert.deepEqual(await allRows(wh), rows, 'no marker: the fresh part answers for the hour, once');
+    const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL });
+    assert.deepEqual(
+      r.hours.map((h) => `${h.dt} ${h.hour}`),
+      ['2026-09-17 23'],
+    );
+    assert.equal(existsSync(leftover), false);
+    assert.deepEqual(await allRows(wh), rows);
+  });
+
+  it('removes a compacted hour whose fresh parts are all gone', async () => {
+    const rows = await allRows(wh);
+    const fresh = join(wh, 'firewall', 'dt=2026-09-18', 'hour=00');
+    const parts = filesUnder(fresh);
+    for (const p of parts) await unlink(join(fresh, p));
+    const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL });
+    assert.deepEqual(
+      r.hours.map((h) => `${h.dt} ${h.hour} ${h.action}`),
+      ['2026-09-18 00 removed'],
+    );
+    assert.deepEqual(
+      await allRows(wh),
+      rows.filter((x) => x.dt !== '2026-09-18'),
+    );
+  });
+});
+
+describe('fwlake compact over Parquet parts', () => {
+  it('compacts firewall_parquet/ parts to the same rows as the JSON ingest', async () => {
+    const json = await mkdtemp(join(tmpdir(), 'fwlake-compact-json-'));
+    const pq = await mkdtemp(join(tmpdir(), 'fwlake-compact-pq-'));
+    try {
+      await ingestLocal(SAMPLE, { warehouse: json, referenceMs: REFERENCE });
+      await ingestLocal(SAMPLE, { warehouse: pq, referenceMs: REFERENCE, format: 'parquet' });
+      const expected = await allRows(json);
+      const r = await compactLocal({ warehouse: pq, nowMs: AFTER_ALL });
+      assert.equal(r.hours.length, 4);
+      assert.equal(
+        r.hours.reduce((n, h) => n + h.rows, 0),
+        SAMPLE_ROWS,
+      );
+      assert.deepEqual(await allRows(pq), expected);
+    } finally {
+      await rm(json, { recursive: true, force: true });
+      await rm(pq, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('--grace', () => {
+  it('reads 15m, 1h, 90s, 0 and rejects anything else', () => {
+    assert.equal(parseGrace('15m'), 900_000);
+    assert.equal(parseGrace('1h'), 3_600_000);
+    assert.equal(parseGrace('90s'), 90_000);
+    assert.equal(parseGrace('0'), 0);
+    assert.throws(() => parseGrace('soon'), /--grace/);
+  });
+});
