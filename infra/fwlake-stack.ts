@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { partFormatSetting } from '../functions/core/format-setting.ts';
 import type { PartFormat } from '../functions/core/part-format.ts';
 import { accessLogsBucket } from './access-logs.ts';
+import { Compaction } from './compaction.ts';
 import { FwlakeDashboard } from './dashboard.ts';
 import { acknowledge, fwlakeFunction } from './function.ts';
 import { INGEST_TIMEOUT, IngestPipeline } from './ingest-pipeline.ts';
@@ -47,6 +48,7 @@ export class FwlakeStack extends Stack {
   readonly workgroup: QueryWorkgroup;
   readonly alarms: ScheduledAlarms;
   readonly shipping: ShippingAccess;
+  readonly compaction: Compaction;
 
   constructor(scope: Construct, id: string, props: FwlakeStackProps = {}) {
     super(scope, id, props);
@@ -86,6 +88,12 @@ export class FwlakeStack extends Stack {
       databaseName: this.catalog.databaseName,
     });
     grantSavedQueries(this.alarms.fn, queryAccess);
+    // Hourly compaction into firewall_compacted, and the `firewall` view the saved queries read.
+    this.compaction = new Compaction(this, 'Compaction', {
+      lake: this.lake.bucket,
+      catalog: this.catalog,
+      workgroup: this.workgroup,
+    });
     this.shipping = new ShippingAccess(this, 'Shipping', { raw: this.raw.bucket, accountId: this.account });
     // The S3 notifications custom resource is CDK's own singleton (Python, basic execution role).
     const notifications = this.node.tryFindChild(

@@ -7,7 +7,15 @@ import { Stack } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RECORDS_TABLE } from '../functions/core/ingest.ts';
+import {
+  COMPACTED_PREFIX,
+  COMPACTED_TABLE,
+  JSON_PREFIX,
+  JSON_TABLE,
+  PARQUET_PREFIX,
+  PARQUET_TABLE,
+  RECORDS_VIEW,
+} from '../functions/core/lake-layout.ts';
 import { acknowledge } from './function.ts';
 import type { LakeCatalog } from './lake-catalog.ts';
 import type { QueryWorkgroup } from './query-workgroup.ts';
@@ -38,12 +46,18 @@ export function grantSavedQueries(
       resources: [
         glue('catalog'),
         glue('database', catalog.databaseName),
-        glue('table', `${catalog.databaseName}/${catalog.tableName}`),
+        // The view, and every table it reads (Athena checks each with the caller's rights).
+        ...[RECORDS_VIEW, JSON_TABLE, PARQUET_TABLE, COMPACTED_TABLE].map((t) =>
+          glue('table', `${catalog.databaseName}/${t}`),
+        ),
       ],
     }),
   );
   add(
-    new PolicyStatement({ actions: ['s3:GetObject'], resources: [lake.arnForObjects(`${RECORDS_TABLE}/*`)] }),
+    new PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [JSON_PREFIX, PARQUET_PREFIX, COMPACTED_PREFIX].map((p) => lake.arnForObjects(`${p}/*`)),
+    }),
   );
   add(
     new PolicyStatement({
@@ -68,6 +82,10 @@ export function grantSavedQueries(
     acknowledge(grantee, {
       'AwsSolutions-IAM5[Resource::<LakeBucketB1D32E10.Arn>/firewall/*]':
         'Athena reads the partitions a query names, any of the records under firewall/.',
+      [`AwsSolutions-IAM5[Resource::<LakeBucketB1D32E10.Arn>/${PARQUET_PREFIX}/*]`]:
+        'Athena reads the partitions a query names, any of the Parquet records under firewall_parquet/.',
+      [`AwsSolutions-IAM5[Resource::<LakeBucketB1D32E10.Arn>/${COMPACTED_PREFIX}/*]`]:
+        'Athena reads the compacted hours a query names, any under firewall_compacted/.',
       'AwsSolutions-IAM5[Resource::<AthenaResults4E169281.Arn>/results/*]':
         'Athena writes each query result under results/ with a name it chooses.',
     });
