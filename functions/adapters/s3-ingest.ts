@@ -10,7 +10,7 @@
  * - Format: records go as gzip JSON lines under firewall/ (default) or as
  *   Parquet under firewall_parquet/ (core/lake-layout.ts); quarantined lines
  *   are gzip JSON lines either way. Parquet parts are built in memory by
- *   ParquetPartWriter (at most ROW_GROUP_ROWS rows buffered over all hours)
+ *   ParquetPartWriter (at most MAX_BUFFERED_ROWS rows buffered over all hours)
  *   and each goes as one PutObject.
  * - Idempotency: output names derive from bucket, key and the version (or
  *   ETag) actually read, so a retried or duplicated event rewrites the same
@@ -30,7 +30,7 @@
  *   stay until a successful retry rewrites them: JSON partitions the router
  *   had already closed (only with more than `maxOpen` hours interleaved), and
  *   Parquet parts already written (only for objects with more records than
- *   the writer buffers, ROW_GROUP_ROWS).
+ *   the writer buffers, MAX_BUFFERED_ROWS).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type IngestStats, ingestLines } from '../core/ingest.ts';

@@ -25,7 +25,7 @@ import { s3rverClient } from '../../functions/adapters/s3rver-process.ts';
 import { createIngestHandler, type IngestHandler } from '../../functions/adapters/sqs-ingest.ts';
 import { JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX } from '../../functions/core/lake-layout.ts';
 import { sourceId } from '../../functions/core/object-key.ts';
-import { ROW_GROUP_ROWS } from '../../functions/core/parquet-encoder.ts';
+import { MAX_BUFFERED_ROWS } from '../../functions/core/parquet-parts.ts';
 import { COLUMNS } from '../../functions/core/schema.ts';
 import { duckdbColumnsStruct } from '../../functions/core/table-sql.ts';
 import { downloadLake, lakeKeysOf, listLake, message, putRaw, sqs } from '../support/s3-lake.ts';
@@ -217,7 +217,7 @@ describe('ingest Lambda on S3 with format parquet (s3rver)', () => {
 
   it('splits an hour with more records than the writer buffers into several parts (bounded memory)', async () => {
     const key = 'raw/fw1.example.net/2026/09/17/big.log.gz';
-    const lines = ROW_GROUP_ROWS + 1000;
+    const lines = MAX_BUFFERED_ROWS + 1000;
     const etag = await putRaw(s3, key, gzipSync(generateLines(lines)), REF);
     assert.deepEqual(await parquet(sqs(message(key, etag))), { batchItemFailures: [] });
     const [r] = capture.take().reports;
