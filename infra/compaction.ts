@@ -24,12 +24,12 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { MARKER_PREFIX } from '../functions/core/compaction-plan.ts';
 import {
   COMPACTED_PREFIX,
   COMPACTED_TABLE,
   JSON_PREFIX,
   JSON_TABLE,
+  MARKER_PREFIX,
   PARQUET_PREFIX,
   PARQUET_TABLE,
   RECORDS_VIEW,
@@ -38,6 +38,7 @@ import { ATHENA_TYPE, COLUMNS, PARTITION_COLUMNS } from '../functions/core/schem
 import { compactedTableProperties, prestoViewText } from '../functions/core/table-sql.ts';
 import { acknowledge, fwlakeFunction } from './function.ts';
 import type { LakeCatalog } from './lake-catalog.ts';
+import { athenaReadStatements } from './query-access.ts';
 import type { QueryWorkgroup } from './query-workgroup.ts';
 
 export interface CompactionProps {
@@ -151,28 +152,15 @@ export class Compaction extends Construct {
       stack.formatArn({ service: 'glue', resource, resourceName });
     const add = (s: PolicyStatement) => this.fn.addToRolePolicy(s);
     const { lake, workgroup } = props;
-    add(
-      new PolicyStatement({
-        actions: [
-          'athena:StartQueryExecution',
-          'athena:GetQueryExecution',
-          'athena:GetQueryResults',
-          'athena:StopQueryExecution',
-          'athena:GetWorkGroup',
-        ],
-        resources: [workgroup.arn],
-      }),
-    );
-    add(
-      new PolicyStatement({
-        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions'],
-        resources: [
-          glue('catalog'),
-          glue('database', database),
-          ...[JSON_TABLE, PARQUET_TABLE, COMPACTED_TABLE].map((t) => glue('table', `${database}/${t}`)),
-        ],
-      }),
-    );
+    // What a saved query needs, over the tables compaction reads (not the view).
+    for (const st of athenaReadStatements({
+      workgroup,
+      database,
+      tables: [JSON_TABLE, PARQUET_TABLE, COMPACTED_TABLE],
+      lake,
+      prefixes: [JSON_PREFIX, PARQUET_PREFIX, COMPACTED_PREFIX],
+    }))
+      add(st);
     // INSERT INTO adds the hour's partition; DROP PARTITION removes it. Only on the compacted table.
     add(
       new PolicyStatement({
@@ -192,18 +180,6 @@ export class Compaction extends Construct {
     );
     add(
       new PolicyStatement({
-        actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-        resources: [lake.bucketArn],
-      }),
-    );
-    add(
-      new PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [JSON_PREFIX, PARQUET_PREFIX, COMPACTED_PREFIX].map((p) => lake.arnForObjects(`${p}/*`)),
-      }),
-    );
-    add(
-      new PolicyStatement({
         actions: [
           's3:PutObject',
           's3:DeleteObject',
@@ -211,19 +187,6 @@ export class Compaction extends Construct {
           's3:ListMultipartUploadParts',
         ],
         resources: [COMPACTED_PREFIX, MARKER_PREFIX].map((p) => lake.arnForObjects(`${p}/*`)),
-      }),
-    );
-    add(
-      new PolicyStatement({
-        actions: [
-          's3:GetObject',
-          's3:PutObject',
-          's3:AbortMultipartUpload',
-          's3:ListBucket',
-          's3:GetBucketLocation',
-          's3:ListMultipartUploadParts',
-        ],
-        resources: [workgroup.results.bucketArn, workgroup.results.arnForObjects('results/*')],
       }),
     );
     const lakeId = stack.getLogicalId(lake.node.defaultChild as never);

@@ -20,15 +20,28 @@ import { acknowledge } from './function.ts';
 import type { LakeCatalog } from './lake-catalog.ts';
 import type { QueryWorkgroup } from './query-workgroup.ts';
 
-export function grantSavedQueries(
-  grantee: IGrantable,
-  { workgroup, catalog, lake }: { workgroup: QueryWorkgroup; catalog: LakeCatalog; lake: IBucket },
-): void {
+export interface AthenaReadScope {
+  workgroup: QueryWorkgroup;
+  database: string;
+  /** Glue tables (and views) the statements read. */
+  tables: readonly string[];
+  lake: IBucket;
+  /** Lake prefixes Athena reads objects under. */
+  prefixes: readonly string[];
+}
+
+/**
+ * Running statements in the workgroup over some tables: the Athena actions, the
+ * Glue reads (Athena checks each table a query touches with the caller's rights),
+ * the lake's objects under the given prefixes, and the workgroup's results.
+ * Shared by the saved-query functions and compaction.
+ */
+export function athenaReadStatements(scope: AthenaReadScope): PolicyStatement[] {
+  const { workgroup, database, lake } = scope;
   const stack = Stack.of(workgroup);
   const glue = (resource: string, resourceName?: string) =>
     stack.formatArn({ service: 'glue', resource, resourceName });
-  const add = (s: PolicyStatement) => grantee.grantPrincipal.addToPrincipalPolicy(s);
-  add(
+  return [
     new PolicyStatement({
       actions: [
         'athena:StartQueryExecution',
@@ -39,33 +52,22 @@ export function grantSavedQueries(
       ],
       resources: [workgroup.arn],
     }),
-  );
-  add(
     new PolicyStatement({
       actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions'],
       resources: [
         glue('catalog'),
-        glue('database', catalog.databaseName),
-        // The view, and every table it reads (Athena checks each with the caller's rights).
-        ...[RECORDS_VIEW, JSON_TABLE, PARQUET_TABLE, COMPACTED_TABLE].map((t) =>
-          glue('table', `${catalog.databaseName}/${t}`),
-        ),
+        glue('database', database),
+        ...scope.tables.map((t) => glue('table', `${database}/${t}`)),
       ],
     }),
-  );
-  add(
     new PolicyStatement({
       actions: ['s3:GetObject'],
-      resources: [JSON_PREFIX, PARQUET_PREFIX, COMPACTED_PREFIX].map((p) => lake.arnForObjects(`${p}/*`)),
+      resources: scope.prefixes.map((p) => lake.arnForObjects(`${p}/*`)),
     }),
-  );
-  add(
     new PolicyStatement({
       actions: ['s3:ListBucket', 's3:GetBucketLocation'],
       resources: [lake.bucketArn],
     }),
-  );
-  add(
     new PolicyStatement({
       actions: [
         's3:GetObject',
@@ -77,7 +79,22 @@ export function grantSavedQueries(
       ],
       resources: [workgroup.results.bucketArn, workgroup.results.arnForObjects('results/*')],
     }),
-  );
+  ];
+}
+
+export function grantSavedQueries(
+  grantee: IGrantable,
+  { workgroup, catalog, lake }: { workgroup: QueryWorkgroup; catalog: LakeCatalog; lake: IBucket },
+): void {
+  const statements = athenaReadStatements({
+    workgroup,
+    database: catalog.databaseName,
+    // The view, and every table it reads.
+    tables: [RECORDS_VIEW, JSON_TABLE, PARQUET_TABLE, COMPACTED_TABLE],
+    lake,
+    prefixes: [JSON_PREFIX, PARQUET_PREFIX, COMPACTED_PREFIX],
+  });
+  for (const s of statements) grantee.grantPrincipal.addToPrincipalPolicy(s);
   if (grantee instanceof Construct) {
     acknowledge(grantee, {
       'AwsSolutions-IAM5[Resource::<LakeBucketB1D32E10.Arn>/firewall/*]':

@@ -32,12 +32,11 @@ import {
   type HourPlan,
   hourPath,
   type ListedObject,
-  MARKER_PREFIX,
   markerKey,
   planCompaction,
 } from '../core/compaction-plan.ts';
 import { athenaDropPartition, athenaInsertHour } from '../core/compaction-sql.ts';
-import { COMPACTED_PREFIX, JSON_PREFIX, PARQUET_PREFIX } from '../core/lake-layout.ts';
+import { COMPACTED_PREFIX, JSON_PREFIX, MARKER_PREFIX, PARQUET_PREFIX } from '../core/lake-layout.ts';
 import { PARQUET_SUFFIX } from '../core/part-format.ts';
 import type { QueryEngine } from '../core/query-types.ts';
 

@@ -24,13 +24,12 @@ import {
   type HourPlan,
   hourPath,
   type ListedObject,
-  MARKER_PREFIX,
   markerKey,
   planCompaction,
 } from '../core/compaction-plan.ts';
 import { duckdbCompactHour } from '../core/compaction-sql.ts';
 import { DUCKDB_SETTINGS } from '../core/dialect.ts';
-import { COMPACTED_PREFIX, JSON_PREFIX, PARQUET_PREFIX } from '../core/lake-layout.ts';
+import { COMPACTED_PREFIX, JSON_PREFIX, MARKER_PREFIX, PARQUET_PREFIX } from '../core/lake-layout.ts';
 import { PARQUET_SUFFIX } from '../core/part-format.ts';
 
 /** The one compacted file of an hour. */

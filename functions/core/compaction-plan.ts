@@ -26,14 +26,8 @@
  * run compact that hour once more.
  */
 import { createHash } from 'node:crypto';
-import { COMPACTED_PREFIX, JSON_PREFIX, PARQUET_PREFIX } from './lake-layout.ts';
+import { COMPACTED_PREFIX, JSON_PREFIX, MARKER_PREFIX, PARQUET_PREFIX } from './lake-layout.ts';
 
-/**
- * Prefix (folder) of the compaction markers. Outside firewall_compacted/ on
- * purpose: Athena reads every object under a table's location, whatever its
- * name, so a marker there would be read as a (broken) Parquet file.
- */
-export const MARKER_PREFIX = `${COMPACTED_PREFIX}_markers`;
 /** Default grace period after an hour's end before it is compacted. */
 export const DEFAULT_GRACE_MS = 15 * 60_000;
 

@@ -8,6 +8,7 @@
  *   firewall_parquet/dt=D/hour=HH/<source>-<n>.parquet   fresh records, Parquet          → table firewall_parquet
  *   firewall_compacted/...                               closed hours rewritten as Parquet by compaction
  *                                                                                         → table firewall_compacted
+ *   firewall_compacted_markers/dt=D/hour=HH/<digest>.json  which hours are compacted, from which parts
  *   quarantine/<source>-<n>.json.gz                      lines that could not be parsed
  *
  * `firewall`, what every saved query reads, is a view: each hour from the
@@ -22,6 +23,12 @@ export const JSON_PREFIX = 'firewall';
 export const PARQUET_PREFIX = 'firewall_parquet';
 /** Prefix (folder) of the compacted Parquet files. */
 export const COMPACTED_PREFIX = 'firewall_compacted';
+/**
+ * Prefix (folder) of the compaction markers. Outside firewall_compacted/ on
+ * purpose: Athena reads every object under a table's location, whatever its
+ * name, so a marker there would be read as a (broken) Parquet file.
+ */
+export const MARKER_PREFIX = `${COMPACTED_PREFIX}_markers`;
 /** Prefix (folder) of quarantined lines. */
 export const QUARANTINE_PREFIX = 'quarantine';
 

@@ -55,6 +55,8 @@ export class ParquetPartWriter implements RecordSink {
   private spare: RecordColumns | undefined;
   private readonly nextIndex = new Map<string, number>();
   private buffered = 0;
+  private lastPartition = '';
+  private lastBuffer: RecordColumns | undefined;
   private readonly rowsPerPart: number;
   private readonly maxBufferedRows: number;
   private readonly codec: Codec;
@@ -72,12 +74,15 @@ export class ParquetPartWriter implements RecordSink {
   }
 
   add(partition: string, record: FirewallRecord): Promise<void> | undefined {
-    let buf = this.buffers.get(partition);
+    // Consecutive records nearly always share their hour (partitionOf returns the same string): skip the Map.
+    let buf = partition === this.lastPartition ? this.lastBuffer : this.buffers.get(partition);
     if (buf === undefined) {
       buf = this.spare ?? new RecordColumns();
       this.spare = undefined;
       this.buffers.set(partition, buf);
     }
+    this.lastPartition = partition;
+    this.lastBuffer = buf;
     buf.add(record);
     this.buffered++;
     if (buf.rows >= this.rowsPerPart) return this.flush(partition);
@@ -105,6 +110,7 @@ export class ParquetPartWriter implements RecordSink {
   private flush(partition: string): Promise<void> {
     const buf = this.buffers.get(partition);
     this.buffers.delete(partition);
+    if (partition === this.lastPartition) this.lastBuffer = undefined;
     if (buf === undefined) return Promise.resolve();
     const rows = buf.rows;
     if (rows === 0) {

@@ -3,12 +3,12 @@
  * local warehouse and the Athena (Glue) DDL over the lake bucket. Both read
  * the same layout with explicit column types, never by guessing from data.
  */
-import { MARKER_PREFIX } from './compaction-plan.ts';
 import {
   COMPACTED_PREFIX,
   COMPACTED_TABLE,
   JSON_PREFIX,
   JSON_TABLE,
+  MARKER_PREFIX,
   PARQUET_PREFIX,
   PARQUET_TABLE,
   RECORDS_VIEW,

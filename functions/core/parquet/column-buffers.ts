@@ -80,12 +80,56 @@ export interface ColumnBuffer {
   encode(w: ChunkWriter, order: Int32Array, n: number): ColumnChunk;
 }
 
+/**
+ * A part's dictionary of strings (for a string column or a list's elements): ids in
+ * first-seen order, the dictionary page, and the RLE-encoded ids of a data page.
+ */
+class StringDictionary {
+  private map = new Map<string, number>();
+  private keys: string[] = [];
+
+  id(s: string): number {
+    let id = this.map.get(s);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.map.set(s, id);
+      this.keys.push(s);
+    }
+    return id;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  reset(): void {
+    this.map = new Map();
+    this.keys = [];
+  }
+
+  writePage(w: ChunkWriter): void {
+    body.reset();
+    for (const k of this.keys) writeString(body, k);
+    w.dictionaryPage(body.view8(), this.keys.length);
+  }
+
+  /** Appends ids[0..nn) as RLE_DICTIONARY values: the bit width, then the hybrid runs. */
+  writeIds(out: ByteBuffer, nn: number): void {
+    const width = bitWidth(this.keys.length - 1);
+    out.u8(width);
+    writeRleHybrid(out, ids, 0, nn, width);
+  }
+
+  stats(nulls: number): Statistics {
+    return stringStats(this.keys, nulls);
+  }
+}
+
 /** Strings, dictionary-encoded. */
 export class StringDictBuffer implements ColumnBuffer {
   private ids = new Int32Array(1024);
   private rows = 0;
-  private dict = new Map<string, number>();
-  private keys: string[] = [];
+  private readonly dict = new StringDictionary();
 
   constructor(
     readonly element: SchemaElement,
@@ -98,19 +142,12 @@ export class StringDictBuffer implements ColumnBuffer {
       this.ids[this.rows++] = -1;
       return;
     }
-    let id = this.dict.get(v as string);
-    if (id === undefined) {
-      id = this.keys.length;
-      this.dict.set(v as string, id);
-      this.keys.push(v as string);
-    }
-    this.ids[this.rows++] = id;
+    this.ids[this.rows++] = this.dict.id(v as string);
   }
 
   reset(): void {
     this.rows = 0;
-    this.dict = new Map();
-    this.keys = [];
+    this.dict.reset();
   }
 
   /** Row r's dictionary id (-1 for null) and the number of distinct values: for grouping rows. */
@@ -119,7 +156,7 @@ export class StringDictBuffer implements ColumnBuffer {
   }
 
   get distinct(): number {
-    return this.keys.length;
+    return this.dict.size;
   }
 
   encode(w: ChunkWriter, order: Int32Array, n: number): ColumnChunk {
@@ -133,20 +170,12 @@ export class StringDictBuffer implements ColumnBuffer {
       } else defs[i] = 0;
     }
     w.begin();
-    if (nn > 0) {
-      body.reset();
-      for (const k of this.keys) writeString(body, k);
-      w.dictionaryPage(body.view8(), this.keys.length);
-    }
+    if (nn > 0) this.dict.writePage(w);
     body.reset();
     writeLevels(body, defs, n, 1);
-    if (nn > 0) {
-      const width = bitWidth(this.keys.length - 1);
-      body.u8(width);
-      writeRleHybrid(body, ids, 0, nn, width);
-    }
+    if (nn > 0) this.dict.writeIds(body, nn);
     w.dataPage(body.view8(), n, nn > 0 ? 'RLE_DICTIONARY' : 'PLAIN');
-    const stats = nn > 0 ? stringStats(this.keys, n - nn) : { null_count: BigInt(n) };
+    const stats = nn > 0 ? this.dict.stats(n - nn) : { null_count: BigInt(n) };
     return w.finish(this.element, this.path, n, stats);
   }
 }
@@ -401,8 +430,7 @@ export class StringListBuffer implements ColumnBuffer {
   private elems = new Int32Array(1024);
   private count = 0;
   private rows = 0;
-  private dict = new Map<string, number>();
-  private keys: string[] = [];
+  private readonly dict = new StringDictionary();
 
   constructor(
     readonly element: SchemaElement,
@@ -420,13 +448,7 @@ export class StringListBuffer implements ColumnBuffer {
       this.isNull[this.rows] = 0;
       for (const s of v as string[]) {
         if (this.count === this.elems.length) this.elems = grow(this.elems, this.count * 2);
-        let id = this.dict.get(s);
-        if (id === undefined) {
-          id = this.keys.length;
-          this.dict.set(s, id);
-          this.keys.push(s);
-        }
-        this.elems[this.count++] = id;
+        this.elems[this.count++] = this.dict.id(s);
       }
     }
     this.rows++;
@@ -436,8 +458,7 @@ export class StringListBuffer implements ColumnBuffer {
   reset(): void {
     this.rows = 0;
     this.count = 0;
-    this.dict = new Map();
-    this.keys = [];
+    this.dict.reset();
   }
 
   encode(w: ChunkWriter, order: Int32Array, n: number): ColumnChunk {
@@ -462,21 +483,13 @@ export class StringListBuffer implements ColumnBuffer {
       }
     }
     w.begin();
-    if (nn > 0) {
-      body.reset();
-      for (const k of this.keys) writeString(body, k);
-      w.dictionaryPage(body.view8(), this.keys.length);
-    }
+    if (nn > 0) this.dict.writePage(w);
     body.reset();
     writeLevels(body, reps, levels, 1);
     writeLevels(body, defs, levels, 3);
-    if (nn > 0) {
-      const width = bitWidth(this.keys.length - 1);
-      body.u8(width);
-      writeRleHybrid(body, ids, 0, nn, width);
-    }
+    if (nn > 0) this.dict.writeIds(body, nn);
     w.dataPage(body.view8(), levels, nn > 0 ? 'RLE_DICTIONARY' : 'PLAIN');
-    const stats = nn > 0 ? stringStats(this.keys, nulls) : { null_count: BigInt(nulls) };
+    const stats = nn > 0 ? this.dict.stats(nulls) : { null_count: BigInt(nulls) };
     return w.finish(this.element, this.path, levels, stats);
   }
 }
