@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { MARKER_PREFIX } from '../../functions/core/compaction-plan.ts';
 import {
   COMPACTED_PREFIX,
   COMPACTED_TABLE,
   JSON_TABLE,
+  MARKER_PREFIX,
   PARQUET_TABLE,
   RECORDS_VIEW,
 } from '../../functions/core/lake-layout.ts';

@@ -23,9 +23,9 @@ import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aw
 import { mockClient } from 'aws-sdk-client-mock';
 import { AthenaEngine } from '../../functions/adapters/athena-engine.ts';
 import { compactLake } from '../../functions/adapters/compaction-athena.ts';
-import { inputsDigest, MARKER_PREFIX } from '../../functions/core/compaction-plan.ts';
+import { inputsDigest } from '../../functions/core/compaction-plan.ts';
 import { athenaInsertHour } from '../../functions/core/compaction-sql.ts';
-import { COMPACTED_PREFIX } from '../../functions/core/lake-layout.ts';
+import { COMPACTED_PREFIX, MARKER_PREFIX } from '../../functions/core/lake-layout.ts';
 import { listLake } from '../support/s3-lake.ts';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
 

@@ -17,18 +17,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { startDevLoop } from '../../functions/adapters/dev-loop.ts';
-import type { IngestFailure, IngestMetrics, IngestReport } from '../../functions/adapters/ingest-metrics.ts';
-import { s3rverClient } from '../../functions/adapters/s3rver-process.ts';
 import { createIngestHandler, type IngestHandler } from '../../functions/adapters/sqs-ingest.ts';
 import { JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX } from '../../functions/core/lake-layout.ts';
 import { sourceId } from '../../functions/core/object-key.ts';
 import { MAX_BUFFERED_ROWS } from '../../functions/core/parquet-parts.ts';
 import { COLUMNS } from '../../functions/core/schema.ts';
 import { duckdbColumnsStruct } from '../../functions/core/table-sql.ts';
-import { downloadLake, lakeKeysOf, listLake, message, putRaw, sqs } from '../support/s3-lake.ts';
+import {
+  CapturedMetrics,
+  downloadLake,
+  lakeKeysOf,
+  listLake,
+  message,
+  putRaw,
+  sqs,
+} from '../support/s3-lake.ts';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
 
 const SAMPLE = readFileSync('events/sample-kern.log');
@@ -46,22 +51,7 @@ let s3: S3rverHandle;
 let tmp: string;
 let parquet: IngestHandler;
 let json: IngestHandler;
-const capture = new (class implements IngestMetrics {
-  reports: IngestReport[] = [];
-  failures: IngestFailure[] = [];
-  ingested(r: IngestReport) {
-    this.reports.push(r);
-  }
-  failed(f: IngestFailure) {
-    this.failures.push(f);
-  }
-  take() {
-    const out = { reports: this.reports, failures: this.failures };
-    this.reports = [];
-    this.failures = [];
-    return out;
-  }
-})();
+const capture = new CapturedMetrics();
 
 before(async () => {
   s3 = await startS3rver();
@@ -234,49 +224,6 @@ describe('ingest Lambda on S3 with format parquet (s3rver)', () => {
         `SELECT count(*) AS n, count(DISTINCT line_no) AS distinct FROM read_parquet('${dir}/${PARQUET_PREFIX}/*/*/*.parquet')`,
     );
     assert.deepEqual(rows, [{ n: String(lines), distinct: String(lines) }]);
-  });
-});
-
-describe('fwlake dev --format parquet', () => {
-  it('the dev loop hands the format to the real handler: Parquet parts under firewall_parquet/', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'fwlake-dev-parquet-'));
-    const printed: string[] = [];
-    let ingested: () => void = () => {};
-    const done = new Promise<void>((r) => {
-      ingested = r;
-    });
-    const loop = await startDevLoop({
-      dir,
-      port: 0,
-      format: 'parquet',
-      print: (l) => {
-        printed.push(l);
-        if (l.startsWith('ingested') || l.startsWith('FAILED')) ingested();
-      },
-    });
-    const client = s3rverClient(loop.endpoint);
-    try {
-      await client.send(
-        new PutObjectCommand({ Bucket: 'raw', Key: 'raw/mha.can.local/2026/09/17/s.log.gz', Body: sampleGz }),
-      );
-      await Promise.race([
-        done,
-        // unref: a pending timer would keep the test process alive for 20 s after the test.
-        new Promise((_, rej) => setTimeout(() => rej(new Error('no ingest in 20 s')), 20_000).unref()),
-      ]);
-      assert.match(printed.join('\n'), /2502 records, 16 skipped, 0 quarantined → 4 objects/);
-      const listed = await client.send(new ListObjectsV2Command({ Bucket: 'lake' }));
-      const keys = (listed.Contents ?? []).map((o) => o.Key!);
-      assert.equal(keys.length, 4);
-      assert.ok(
-        keys.every((k) => /^firewall_parquet\/dt=[\d-]{10}\/hour=\d\d\/[0-9a-f]{20}-0\.parquet$/.test(k)),
-        keys.join(' '),
-      );
-    } finally {
-      client.destroy();
-      await loop.stop();
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });
 

@@ -19,17 +19,13 @@ import * as zlib from 'node:zlib';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import {
-  type IngestFailure,
-  type IngestMetrics,
-  type IngestReport,
-  PowertoolsIngestMetrics,
-} from '../../functions/adapters/ingest-metrics.ts';
+import { PowertoolsIngestMetrics } from '../../functions/adapters/ingest-metrics.ts';
 import { ingestS3Object } from '../../functions/adapters/s3-ingest.ts';
 import { createIngestHandler, type IngestHandler } from '../../functions/adapters/sqs-ingest.ts';
 import { sourceId } from '../../functions/core/object-key.ts';
 import { queryWarehouse } from '../support/duckdb.ts';
 import {
+  CapturedMetrics,
   downloadLake,
   getBytes as getBytesOf,
   lakeKeysOf as lakeKeysIn,
@@ -49,22 +45,7 @@ const REF = new Date('2026-09-19T00:00:00Z');
 let s3: S3rverHandle;
 let tmp: string;
 let handler: IngestHandler;
-const capture = new (class implements IngestMetrics {
-  reports: IngestReport[] = [];
-  failures: IngestFailure[] = [];
-  ingested(r: IngestReport) {
-    this.reports.push(r);
-  }
-  failed(f: IngestFailure) {
-    this.failures.push(f);
-  }
-  take() {
-    const out = { reports: this.reports, failures: this.failures };
-    this.reports = [];
-    this.failures = [];
-    return out;
-  }
-})();
+const capture = new CapturedMetrics();
 
 before(async () => {
   s3 = await startS3rver();

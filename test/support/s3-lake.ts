@@ -8,7 +8,26 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { IngestFailure, IngestMetrics, IngestReport } from '../../functions/adapters/ingest-metrics.ts';
 import { encodeEventKey, type S3rverHandle } from './s3rver.ts';
+
+/** Ingest metrics kept in memory, for tests to take and inspect after each batch. */
+export class CapturedMetrics implements IngestMetrics {
+  reports: IngestReport[] = [];
+  failures: IngestFailure[] = [];
+  ingested(r: IngestReport) {
+    this.reports.push(r);
+  }
+  failed(f: IngestFailure) {
+    this.failures.push(f);
+  }
+  take() {
+    const out = { reports: this.reports, failures: this.failures };
+    this.reports = [];
+    this.failures = [];
+    return out;
+  }
+}
 
 const TEMPLATE = JSON.parse(readFileSync('events/sqs-s3-object-created.json', 'utf8')) as SQSEvent;
 
