@@ -4,8 +4,12 @@
  *
  * - ZSTD: the best ratio for its speed, but node:zlib has it only from Node
  *   22.15 (Lambda's nodejs22.x/24.x runtimes have it; Node 20 does not).
- * - GZIP: everywhere; level 6 costs ~3x the time of level 1 for ~25% less.
- * `auto` picks ZSTD where the runtime has it, else GZIP.
+ * - GZIP: everywhere; level 6 costs ~3x the time of level 1 for ~20% less.
+ * `auto` picks ZSTD level 3 where the runtime has it, else GZIP level 1: ingest
+ * parts are the write-optimised form of an hour (compaction rewrites each
+ * finished hour grouped by source at a high zstd level), so ingest takes the
+ * fast level. Measured on 1M generator lines, Node 20, one core: gzip 1 →
+ * 79 MB in 5.4 s, gzip 6 → 65 MB in 8.1 s (codec `none`: 3.8 s).
  */
 import * as zlib from 'node:zlib';
 
@@ -42,7 +46,7 @@ export function parseCodec(spec: string): Codec {
     throw new Error(`bad compression level in "${spec}"`);
   switch (name) {
     case 'auto':
-      return hasZstd() ? zstdCodec(level ?? 3) : gzipCodec(level ?? 6);
+      return hasZstd() ? zstdCodec(level ?? 3) : gzipCodec(level ?? 1);
     case 'gzip':
       return gzipCodec(level ?? 6);
     case 'zstd':

@@ -5,7 +5,7 @@
  * plus its raw line, instead of a whole record object, and writing a part
  * reads the arrays directly.
  *
- * Each buffer encodes itself as one column chunk, rows in a given order:
+ * Each buffer encodes itself as one column chunk, rows in arrival order:
  * - strings, lists of strings: RLE_DICTIONARY (hosts, prefixes, addresses,
  *   flags repeat);
  * - the raw line: PLAIN, in pages of ~1 MiB (unique text; the codec does the work);
@@ -13,6 +13,11 @@
  *   else PLAIN; `delta` columns (line numbers, timestamps) DELTA_BINARY_PACKED;
  * - double and boolean: PLAIN.
  * Nulls are definition level 0 and take no value slot, as Parquet requires.
+ *
+ * Rows are set sparsely: `set(row, v)` is called for non-null values only (most
+ * columns are null on most lines: an ICMP column on a TCP line, ARP columns
+ * nearly always), and a row never set reads as null. The owner makes room for
+ * rows with `resize` before setting them, so `set` does no bounds checks.
  */
 import type { ColumnChunk, SchemaElement, Statistics } from 'hyparquet';
 import { ByteBuffer } from './byte-buffer.ts';
@@ -74,10 +79,36 @@ function stringStats(keys: readonly string[], nulls: number): Statistics {
 export interface ColumnBuffer {
   readonly element: SchemaElement;
   readonly path: string[];
-  add(v: unknown): void;
-  reset(): void;
-  /** Writes rows `order[0..n)` as one column chunk. */
-  encode(w: ChunkWriter, order: Int32Array, n: number): ColumnChunk;
+  /** Row `row`'s value, never null (rows not set are null). Rows are set in increasing order. */
+  set(row: number, v: unknown): void;
+  /** Room for `rows` rows (called before setting row `rows - 1`). */
+  resize(rows: number): void;
+  /** Back to no values; `rows` is how many rows the part had. */
+  reset(rows: number): void;
+  /** Writes rows 0..n as one column chunk. */
+  encode(w: ChunkWriter, n: number): ColumnChunk;
+}
+
+/** A column chunk with no values: one page whose levels are a single run of nulls. */
+function encodeAllNull(w: ChunkWriter, element: SchemaElement, path: string[], n: number): ColumnChunk {
+  w.begin();
+  body.reset();
+  const at = body.length;
+  body.u32(0);
+  if (n > 0) {
+    body.varint(n * 2); // one RLE run of n zeros (1-byte values: max level < 256)
+    body.u8(0);
+  }
+  new DataView(body.bytes.buffer).setUint32(at, body.length - at - 4, true);
+  if (path.length > 1) {
+    // A list column has repetition levels first: all 0 (every level starts a row).
+    const defs = body.view8().slice();
+    body.reset();
+    body.append(defs);
+    body.append(defs);
+  }
+  w.dataPage(body.view8(), n, 'PLAIN');
+  return w.finish(element, path, n, { null_count: BigInt(n) });
 }
 
 /**
@@ -87,14 +118,20 @@ export interface ColumnBuffer {
 class StringDictionary {
   private map = new Map<string, number>();
   private keys: string[] = [];
+  /** The last key looked up: hosts, prefixes, interfaces and flags often repeat line after line. */
+  private lastKey: string | null = null;
+  private lastId = -1;
 
   id(s: string): number {
+    if (s === this.lastKey) return this.lastId;
     let id = this.map.get(s);
     if (id === undefined) {
       id = this.keys.length;
       this.map.set(s, id);
       this.keys.push(s);
     }
+    this.lastKey = s;
+    this.lastId = id;
     return id;
   }
 
@@ -105,6 +142,8 @@ class StringDictionary {
   reset(): void {
     this.map = new Map();
     this.keys = [];
+    this.lastKey = null;
+    this.lastId = -1;
   }
 
   writePage(w: ChunkWriter): void {
@@ -125,10 +164,10 @@ class StringDictionary {
   }
 }
 
-/** Strings, dictionary-encoded. */
+/** Strings, dictionary-encoded. A row's id is -1 while it is null. */
 export class StringDictBuffer implements ColumnBuffer {
-  private ids = new Int32Array(1024);
-  private rows = 0;
+  private ids = new Int32Array(1024).fill(-1);
+  private values = 0;
   private readonly dict = new StringDictionary();
 
   constructor(
@@ -136,17 +175,22 @@ export class StringDictBuffer implements ColumnBuffer {
     readonly path: string[],
   ) {}
 
-  add(v: unknown): void {
-    if (this.rows === this.ids.length) this.ids = grow(this.ids, this.rows * 2);
-    if (v === null) {
-      this.ids[this.rows++] = -1;
-      return;
-    }
-    this.ids[this.rows++] = this.dict.id(v as string);
+  set(row: number, v: unknown): void {
+    this.ids[row] = this.dict.id(v as string);
+    this.values++;
   }
 
-  reset(): void {
-    this.rows = 0;
+  resize(rows: number): void {
+    if (rows > this.ids.length) {
+      const next = new Int32Array(Math.max(rows, this.ids.length * 2)).fill(-1);
+      next.set(this.ids);
+      this.ids = next;
+    }
+  }
+
+  reset(rows: number): void {
+    if (this.values > 0) this.ids.fill(-1, 0, rows);
+    this.values = 0;
     this.dict.reset();
   }
 
@@ -159,33 +203,37 @@ export class StringDictBuffer implements ColumnBuffer {
     return this.dict.size;
   }
 
-  encode(w: ChunkWriter, order: Int32Array, n: number): ColumnChunk {
+  encode(w: ChunkWriter, n: number): ColumnChunk {
+    if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     scratch(n);
     let nn = 0;
     for (let i = 0; i < n; i++) {
-      const id = this.ids[order[i]];
+      const id = this.ids[i];
       if (id >= 0) {
         defs[i] = 1;
         ids[nn++] = id;
       } else defs[i] = 0;
     }
     w.begin();
-    if (nn > 0) this.dict.writePage(w);
+    this.dict.writePage(w);
     body.reset();
     writeLevels(body, defs, n, 1);
-    if (nn > 0) this.dict.writeIds(body, nn);
-    w.dataPage(body.view8(), n, nn > 0 ? 'RLE_DICTIONARY' : 'PLAIN');
-    const stats = nn > 0 ? this.dict.stats(n - nn) : { null_count: BigInt(n) };
-    return w.finish(this.element, this.path, n, stats);
+    this.dict.writeIds(body, nn);
+    w.dataPage(body.view8(), n, 'RLE_DICTIONARY');
+    return w.finish(this.element, this.path, n, this.dict.stats(n - nn));
   }
 }
 
-/** Free text (the raw line): UTF-8 bytes, PLAIN, pages of about `pageBytes`. */
+/**
+ * Free text (the raw line): PLAIN, pages of about `pageBytes`. Values are kept
+ * as a PLAIN page holds them (a 4-byte length, then the UTF-8 bytes), one after
+ * the other, so a page of rows with no nulls is a slice of the buffer, copied
+ * nowhere. Row r's value starts at at[r]; at[r] is -1 while the row is null.
+ */
 export class PlainStringBuffer implements ColumnBuffer {
   private data = new ByteBuffer(1 << 16);
-  private starts = new Int32Array(1025);
-  private present = new Uint8Array(1024);
-  private rows = 0;
+  private at = new Int32Array(1024).fill(-1);
+  private values = 0;
 
   constructor(
     readonly element: SchemaElement,
@@ -193,69 +241,100 @@ export class PlainStringBuffer implements ColumnBuffer {
     private readonly pageBytes = 1 << 20,
   ) {}
 
-  add(v: unknown): void {
-    if (this.rows === this.present.length) {
-      this.present = grow(this.present, this.rows * 2);
-      this.starts = grow(this.starts, this.rows * 2 + 1);
-    }
-    this.starts[this.rows] = this.data.length;
-    if (v === null) this.present[this.rows] = 0;
-    else {
-      this.present[this.rows] = 1;
-      const s = v as string;
-      this.data.ensure(s.length * 3);
-      this.data.length += utf8.encodeInto(s, this.data.bytes.subarray(this.data.length)).written;
-    }
-    this.rows++;
-    this.starts[this.rows] = this.data.length;
+  set(row: number, v: unknown): void {
+    const s = v as string;
+    const data = this.data;
+    data.ensure(4 + s.length * 3);
+    const at = data.length;
+    const n = utf8.encodeInto(s, data.bytes.subarray(at + 4)).written;
+    this.prefix(at, n);
+    this.at[row] = at;
+    data.length = at + 4 + n;
+    this.values++;
   }
 
-  reset(): void {
-    this.rows = 0;
+  /** Row `row`'s value as bytes already encoded (the line's own bytes: no second UTF-8 encoding). */
+  setBytes(row: number, bytes: Uint8Array, start: number, end: number): void {
+    const data = this.data;
+    const n = end - start;
+    data.ensure(4 + n);
+    const at = data.length;
+    this.prefix(at, n);
+    data.bytes.set(bytes.subarray(start, end), at + 4);
+    this.at[row] = at;
+    data.length = at + 4 + n;
+    this.values++;
+  }
+
+  private prefix(at: number, n: number): void {
+    const b = this.data.bytes;
+    b[at] = n & 0xff;
+    b[at + 1] = (n >>> 8) & 0xff;
+    b[at + 2] = (n >>> 16) & 0xff;
+    b[at + 3] = n >>> 24;
+  }
+
+  resize(rows: number): void {
+    if (rows > this.at.length) {
+      const at = new Int32Array(Math.max(rows, this.at.length * 2)).fill(-1);
+      at.set(this.at);
+      this.at = at;
+    }
+  }
+
+  reset(rows: number): void {
+    if (this.values > 0) this.at.fill(-1, 0, rows);
+    this.values = 0;
     this.data.reset();
   }
 
-  encode(w: ChunkWriter, order: Int32Array, n: number): ColumnChunk {
+  encode(w: ChunkWriter, n: number): ColumnChunk {
+    if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     scratch(n);
     w.begin();
-    let nulls = 0;
+    const at = this.at;
+    const data = this.data;
     let i = 0;
     while (i < n) {
+      // One page: rows first..i, until their values pass pageBytes.
       const first = i;
-      values.reset();
-      for (; i < n && values.length < this.pageBytes; i++) {
-        const r = order[i];
-        defs[i - first] = this.present[r];
-        if (this.present[r] === 0) {
+      let bytes = 0;
+      let nulls = 0;
+      for (; i < n && bytes < this.pageBytes; i++) {
+        if (at[i] < 0) {
+          defs[i - first] = 0;
           nulls++;
-          continue;
+        } else {
+          defs[i - first] = 1;
+          bytes += 4 + lengthAt(data.bytes, at[i]);
         }
-        const len = this.starts[r + 1] - this.starts[r];
-        values.ensure(4 + len);
-        new DataView(values.bytes.buffer).setUint32(values.length, len, true);
-        values.bytes.set(this.data.bytes.subarray(this.starts[r], this.starts[r + 1]), values.length + 4);
-        values.length += 4 + len;
       }
       body.reset();
       writeLevels(body, defs, i - first, 1);
-      body.append(values.view8());
+      if (nulls === 0) {
+        // Rows were set in order with no null between them: their values are contiguous.
+        body.append(data.bytes.subarray(at[first], at[first] + bytes));
+      } else {
+        for (let r = first; r < i; r++) {
+          if (at[r] >= 0) body.append(data.bytes.subarray(at[r], at[r] + 4 + lengthAt(data.bytes, at[r])));
+        }
+      }
       w.dataPage(body.view8(), i - first, 'PLAIN');
     }
-    if (n === 0) {
-      body.reset();
-      writeLevels(body, defs, 0, 1);
-      w.dataPage(body.view8(), 0, 'PLAIN');
-    }
     // No min/max: nobody prunes on the raw line, and it would put two whole lines in every footer.
-    return w.finish(this.element, this.path, n, { null_count: BigInt(nulls) });
+    return w.finish(this.element, this.path, n, { null_count: BigInt(n - this.values) });
   }
 }
+
+/** The little-endian length prefix of a PLAIN byte array at `at`. */
+const lengthAt = (b: Uint8Array, at: number): number =>
+  (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 
 /** Integers held as numbers (INT32, or INT64 within 2^53: bigint columns and epoch-ms timestamps). */
 export class NumberBuffer implements ColumnBuffer {
   private vals = new Float64Array(1024);
   private present = new Uint8Array(1024);
-  private rows = 0;
+  private values = 0;
   private readonly int64: boolean;
 
   constructor(
@@ -268,29 +347,33 @@ export class NumberBuffer implements ColumnBuffer {
     if (delta && !this.int64) throw new Error(`${path.join('.')}: delta encoding is for INT64 columns`);
   }
 
-  add(v: unknown): void {
-    if (this.rows === this.vals.length) {
-      this.vals = grow(this.vals, this.rows * 2);
-      this.present = grow(this.present, this.rows * 2);
-    }
-    if (v === null) this.present[this.rows++] = 0;
-    else {
-      this.present[this.rows] = 1;
-      this.vals[this.rows++] = v as number;
+  set(row: number, v: unknown): void {
+    this.present[row] = 1;
+    this.vals[row] = v as number;
+    this.values++;
+  }
+
+  resize(rows: number): void {
+    if (rows > this.vals.length) {
+      const size = Math.max(rows, this.vals.length * 2);
+      this.vals = grow(this.vals, size);
+      this.present = grow(this.present, size);
     }
   }
 
-  reset(): void {
-    this.rows = 0;
+  reset(rows: number): void {
+    if (this.values > 0) this.present.fill(0, 0, rows);
+    this.values = 0;
   }
 
-  encode(w: ChunkWriter, order: Int32Array, n: number): ColumnChunk {
+  encode(w: ChunkWriter, n: number): ColumnChunk {
+    if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     scratch(n);
     let nn = 0;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) {
-      const r = order[i];
+      const r = i;
       if (this.present[r] === 1) {
         defs[i] = 1;
         const v = this.vals[r];
@@ -302,7 +385,7 @@ export class NumberBuffer implements ColumnBuffer {
     w.begin();
     body.reset();
     writeLevels(body, defs, n, 1);
-    const dictionary = nn > 0 && !this.delta ? this.dictionary(nn, min, max) : null;
+    const dictionary = !this.delta ? this.dictionary(nn, min, max) : null;
     if (dictionary !== null) {
       values.reset();
       for (const v of dictionary) this.int64 ? values.i64(v) : values.i32(v);
@@ -311,16 +394,18 @@ export class NumberBuffer implements ColumnBuffer {
       body.u8(width);
       writeRleHybrid(body, ids, 0, nn, width);
       w.dataPage(body.view8(), n, 'RLE_DICTIONARY');
-    } else if (this.delta && nn > 0) {
+    } else if (this.delta) {
       writeDeltaBinaryPacked(body, nums, nn);
       w.dataPage(body.view8(), n, 'DELTA_BINARY_PACKED');
     } else {
       for (let i = 0; i < nn; i++) this.int64 ? body.i64(nums[i]) : body.i32(nums[i]);
       w.dataPage(body.view8(), n, 'PLAIN');
     }
-    const stats: Statistics =
-      nn > 0 ? { null_count: BigInt(n - nn), min_value: min, max_value: max } : { null_count: BigInt(n) };
-    return w.finish(this.element, this.path, n, stats);
+    return w.finish(this.element, this.path, n, {
+      null_count: BigInt(n - nn),
+      min_value: min,
+      max_value: max,
+    });
   }
 
   /**
@@ -371,34 +456,38 @@ export class NumberBuffer implements ColumnBuffer {
 export class PlainScalarBuffer implements ColumnBuffer {
   private vals = new Float64Array(1024);
   private present = new Uint8Array(1024);
-  private rows = 0;
+  private values = 0;
 
   constructor(
     readonly element: SchemaElement,
     readonly path: string[],
   ) {}
 
-  add(v: unknown): void {
-    if (this.rows === this.vals.length) {
-      this.vals = grow(this.vals, this.rows * 2);
-      this.present = grow(this.present, this.rows * 2);
-    }
-    if (v === null) this.present[this.rows++] = 0;
-    else {
-      this.present[this.rows] = 1;
-      this.vals[this.rows++] = Number(v);
+  set(row: number, v: unknown): void {
+    this.present[row] = 1;
+    this.vals[row] = Number(v);
+    this.values++;
+  }
+
+  resize(rows: number): void {
+    if (rows > this.vals.length) {
+      const size = Math.max(rows, this.vals.length * 2);
+      this.vals = grow(this.vals, size);
+      this.present = grow(this.present, size);
     }
   }
 
-  reset(): void {
-    this.rows = 0;
+  reset(rows: number): void {
+    if (this.values > 0) this.present.fill(0, 0, rows);
+    this.values = 0;
   }
 
-  encode(w: ChunkWriter, order: Int32Array, n: number): ColumnChunk {
+  encode(w: ChunkWriter, n: number): ColumnChunk {
+    if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     scratch(n);
     let nn = 0;
     for (let i = 0; i < n; i++) {
-      const r = order[i];
+      const r = i;
       defs[i] = this.present[r];
       if (defs[i] === 1) nums[nn++] = this.vals[r];
     }
@@ -422,14 +511,15 @@ export class PlainScalarBuffer implements ColumnBuffer {
 /**
  * Lists of strings (flags) in the three-level LIST layout: definition level
  * 0 = null list, 1 = empty list, 3 = an element (elements are never null);
- * repetition level 0 starts a row, 1 continues its list.
+ * repetition level 0 starts a row, 1 continues its list. Row r's elements are
+ * elems[from[r], to[r]); from is -1 while the row is null.
  */
 export class StringListBuffer implements ColumnBuffer {
-  private starts = new Int32Array(1025); // row r's elements: elems[starts[r] .. starts[r+1])
-  private isNull = new Uint8Array(1024);
+  private from = new Int32Array(1024).fill(-1);
+  private to = new Int32Array(1024);
   private elems = new Int32Array(1024);
   private count = 0;
-  private rows = 0;
+  private values = 0;
   private readonly dict = new StringDictionary();
 
   constructor(
@@ -437,42 +527,46 @@ export class StringListBuffer implements ColumnBuffer {
     readonly path: string[],
   ) {}
 
-  add(v: unknown): void {
-    if (this.rows === this.isNull.length) {
-      this.isNull = grow(this.isNull, this.rows * 2);
-      this.starts = grow(this.starts, this.rows * 2 + 1);
-    }
-    this.starts[this.rows] = this.count;
-    if (v === null) this.isNull[this.rows] = 1;
-    else {
-      this.isNull[this.rows] = 0;
-      for (const s of v as string[]) {
-        if (this.count === this.elems.length) this.elems = grow(this.elems, this.count * 2);
-        this.elems[this.count++] = this.dict.id(s);
-      }
-    }
-    this.rows++;
-    this.starts[this.rows] = this.count;
+  set(row: number, v: unknown): void {
+    const list = v as string[];
+    if (this.count + list.length > this.elems.length)
+      this.elems = grow(this.elems, Math.max(this.count + list.length, this.elems.length * 2));
+    this.from[row] = this.count;
+    for (let k = 0; k < list.length; k++) this.elems[this.count++] = this.dict.id(list[k]);
+    this.to[row] = this.count;
+    this.values++;
   }
 
-  reset(): void {
-    this.rows = 0;
+  resize(rows: number): void {
+    if (rows > this.from.length) {
+      const size = Math.max(rows, this.from.length * 2);
+      const from = new Int32Array(size).fill(-1);
+      from.set(this.from);
+      this.from = from;
+      this.to = grow(this.to, size);
+    }
+  }
+
+  reset(rows: number): void {
+    if (this.values > 0) this.from.fill(-1, 0, rows);
+    this.values = 0;
     this.count = 0;
     this.dict.reset();
   }
 
-  encode(w: ChunkWriter, order: Int32Array, n: number): ColumnChunk {
+  encode(w: ChunkWriter, n: number): ColumnChunk {
+    if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     scratch(n + this.count);
     let levels = 0;
     let nn = 0;
     let nulls = 0;
     for (let i = 0; i < n; i++) {
-      const r = order[i];
-      const from = this.starts[r];
-      const to = this.starts[r + 1];
-      if (this.isNull[r] === 1 || from === to) {
+      const r = i;
+      const from = this.from[r];
+      const to = from < 0 ? from : this.to[r];
+      if (from === to) {
         reps[levels] = 0;
-        defs[levels++] = this.isNull[r] === 1 ? 0 : 1;
+        defs[levels++] = from < 0 ? 0 : 1;
         nulls++;
         continue;
       }
