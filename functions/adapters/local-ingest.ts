@@ -9,9 +9,16 @@ import { JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX } from '../core/lake-lay
 import { splitLines } from '../core/lines.ts';
 import { ParquetPartWriter } from '../core/parquet-parts.ts';
 import type { PartFormat } from '../core/part-format.ts';
-import { PartitionRouter } from '../core/router.ts';
+import { PartitionRouter, type RouterOptions } from '../core/router.ts';
 import { openLocalInput } from './input.ts';
 import { LocalWarehouse } from './local-warehouse.ts';
+
+/**
+ * At most 8 JSON parts open at once, as in S3: each open part holds a gzip stream with up to
+ * 1 MiB queued plus up to 256K characters of lines, so 48 (the router's default) let a stream with
+ * out-of-order stragglers in many hours push the 1M-line run past 300 MB.
+ */
+export const LOCAL_ROUTER_OPTIONS: RouterOptions = { maxOpen: 8 };
 
 export interface LocalIngestOptions {
   warehouse: string;
@@ -36,7 +43,7 @@ export async function ingestLocal(path: string, opts: LocalIngestOptions): Promi
   const input = await openLocalInput(path);
   const referenceMs = opts.referenceMs ?? (path === '-' ? Date.now() : (await stat(path)).mtimeMs);
   const store = new LocalWarehouse(opts.warehouse);
-  const router = new PartitionRouter(store);
+  const router = new PartitionRouter(store, LOCAL_ROUTER_OPTIONS);
   // Parquet parts have a folder of their own (lake-layout.ts); JSON lines keep firewall/.
   const records = opts.format === 'parquet' ? new ParquetPartWriter(store, PARQUET_PREFIX) : undefined;
   const lineStats = { droppedBytes: 0 };

@@ -11,6 +11,7 @@
  * depends only on the input's order, so the same input always yields the
  * same parts (re-ingestion replaces them).
  */
+import { ByteWriter } from 'hyparquet-writer';
 import type { RecordSink } from './ingest.ts';
 import type { Codec } from './parquet/codec.ts';
 import { RecordColumns } from './parquet/record-columns.ts';
@@ -20,6 +21,7 @@ import type { FirewallRecord } from './record.ts';
 
 /** Where whole part files go: the local warehouse or S3. */
 export interface PartFileStore {
+  /** `bytes` are lent until the promise settles (the writer reuses them for its next part): a store that keeps them must copy. */
   writePart(
     table: string,
     partition: string,
@@ -60,6 +62,11 @@ export class ParquetPartWriter implements RecordSink {
   private readonly rowsPerPart: number;
   private readonly maxBufferedRows: number;
   private readonly codec: Codec;
+  /**
+   * One output buffer for every part: a part is written out (writePart awaited) before the
+   * next is encoded, so the bytes handed to the store are never overwritten while in use.
+   */
+  private readonly out = new ByteWriter(1 << 20);
   /** Every partition/index written, in order: what this run wrote. */
   readonly parts: { partition: string; index: number; rows: number }[] = [];
 
@@ -121,7 +128,7 @@ export class ParquetPartWriter implements RecordSink {
     const index = this.nextIndex.get(partition) ?? 0;
     this.nextIndex.set(partition, index + 1);
     this.parts.push({ partition, index, rows });
-    const bytes = buf.toParquet({ codec: this.codec });
+    const bytes = buf.toParquet({ codec: this.codec }, this.out);
     buf.reset();
     this.spare = buf;
     return this.store.writePart(this.table, partition, index, PARQUET_SUFFIX, bytes);

@@ -86,17 +86,9 @@ export class RecordColumns {
   private readonly buffers: ColumnBuffer[] = COLUMNS.map(bufferFor);
   private readonly append = compileAppend(this.buffers);
   rows = 0;
-  /** Rows every buffer has room for. */
-  private capacity = 0;
 
   add(record: FirewallRecord): void {
-    if (this.rows === this.capacity) this.resize();
     this.append(record, this.rows++);
-  }
-
-  private resize(): void {
-    this.capacity = Math.max(1024, this.capacity * 2);
-    for (const b of this.buffers) b.resize(this.capacity);
   }
 
   reset(): void {
@@ -104,9 +96,16 @@ export class RecordColumns {
     this.rows = 0;
   }
 
-  /** The buffered rows as one Parquet file with one row group. */
-  toParquet(codecs: ParquetCodecs): Uint8Array {
-    const file = new ByteWriter(1 << 20);
+  /**
+   * The buffered rows as one Parquet file with one row group. With `file` (a writer kept by
+   * the caller) the result is a view of that writer's buffer, valid until its next use:
+   * reusing one grown buffer for every part instead of growing a new one each time is
+   * what keeps ingest's external memory flat.
+   */
+  toParquet(codecs: ParquetCodecs, file: ByteWriter = new ByteWriter(1 << 20)): Uint8Array {
+    // A writer passed in is reused from its start: the bytes returned are a view of its buffer.
+    file.index = 0;
+    file.offset = 0;
     file.appendUint32(0x31524150); // "PAR1"
     const main = new ChunkWriter(file, codecs.codec);
     const raw = new ChunkWriter(file, codecs.rawCodec ?? codecs.codec);
