@@ -1,0 +1,66 @@
+/**
+ * Where Parquet ingest spends its time, stage by stage, without file I/O:
+ * each stage runs the pipeline over FILE up to that point and prints its
+ * time, so the difference between two lines is the cost of one stage.
+ *
+ *   split  bytes → lines (functions/core/lines.ts)
+ *   parse  + parseLine per line (records built, then dropped)
+ *   none   + ParquetPartWriter with uncompressed pages (columns, encodings, footers)
+ *   CODEC  + the same with that page codec (e.g. gzip:1, gzip:6, zstd:3)
+ *
+ * Usage: node --import tsx bench/stages.ts FILE [CODEC ...]   (default codecs: none gzip:1 gzip:6)
+ * Pin it to one core (`taskset -c 0`) to compare with the issue's one-core goals.
+ */
+import { createReadStream } from 'node:fs';
+import { splitLines } from '../functions/core/lines.ts';
+import { parseCodec } from '../functions/core/parquet/codec.ts';
+import { ParquetPartWriter } from '../functions/core/parquet-parts.ts';
+import { isQuarantined, parseLine } from '../functions/core/parse-line.ts';
+import { partitionOf } from '../functions/core/partition.ts';
+
+type Stage = 'split' | 'parse' | string;
+
+async function run(file: string, stage: Stage): Promise<{ lines: number; seconds: number; bytes: number }> {
+  const t0 = performance.now();
+  let bytes = 0;
+  const sink =
+    stage === 'split' || stage === 'parse'
+      ? undefined
+      : new ParquetPartWriter(
+          {
+            async writePart(_t, _p, _i, _s, b) {
+              bytes += b.length;
+            },
+          },
+          'bench',
+          { codec: parseCodec(stage) },
+        );
+  const opts = { referenceMs: Date.parse('2026-11-24T00:00:00Z'), sourceKey: 'bench', fallbackHost: null };
+  let lineNo = 0;
+  for await (const batch of splitLines(createReadStream(file, { highWaterMark: 1 << 20 }))) {
+    for (let i = 0; i < batch.lines.length; i++) {
+      lineNo++;
+      if (stage === 'split') continue;
+      const r = parseLine(batch.lines[i], lineNo, opts, batch.bytes, batch.starts[i]);
+      if (sink === undefined || r === null || isQuarantined(r)) continue;
+      const pending = sink.add(partitionOf(r.ts), r);
+      if (pending !== undefined) await pending;
+    }
+  }
+  await sink?.close();
+  return { lines: lineNo, seconds: (performance.now() - t0) / 1000, bytes };
+}
+
+const [file, ...codecs] = process.argv.slice(2);
+if (file === undefined) {
+  console.error('usage: node --import tsx bench/stages.ts FILE [CODEC ...]');
+  process.exit(2);
+}
+for (const stage of ['split', 'parse', ...(codecs.length > 0 ? codecs : ['none', 'gzip:1', 'gzip:6'])]) {
+  const r = await run(file, stage);
+  const rate = Math.round(r.lines / r.seconds).toLocaleString('en-US');
+  const size = stage === 'split' || stage === 'parse' ? '' : `  ${(r.bytes / 1e6).toFixed(1)} MB of Parquet`;
+  console.log(
+    `${stage.padEnd(8)} ${r.seconds.toFixed(2).padStart(6)} s  ${rate.padStart(10)} lines/s${size}`,
+  );
+}
