@@ -9,7 +9,8 @@
  *   CODEC  + the same with that page codec (e.g. gzip:1, gzip:6, zstd:3)
  *
  * Usage: node --import tsx bench/stages.ts FILE [CODEC ...]   (default codecs: none gzip:1 gzip:6)
- * Pin it to one core (`taskset -c 0`) to compare with the issue's one-core goals.
+ * Pin it to one core (`taskset -c 0`) to compare with the issue's one-core goals. Each line
+ * also shows the stage's CPU seconds (user + system), steadier than wall time on a busy machine.
  */
 import { createReadStream } from 'node:fs';
 import { splitLines } from '../functions/core/lines.ts';
@@ -20,8 +21,12 @@ import { partitionOf } from '../functions/core/partition.ts';
 
 type Stage = 'split' | 'parse' | string;
 
-async function run(file: string, stage: Stage): Promise<{ lines: number; seconds: number; bytes: number }> {
+async function run(
+  file: string,
+  stage: Stage,
+): Promise<{ lines: number; seconds: number; cpu: number; bytes: number }> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let bytes = 0;
   const sink =
     stage === 'split' || stage === 'parse'
@@ -48,7 +53,13 @@ async function run(file: string, stage: Stage): Promise<{ lines: number; seconds
     }
   }
   await sink?.close();
-  return { lines: lineNo, seconds: (performance.now() - t0) / 1000, bytes };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    lines: lineNo,
+    seconds: (performance.now() - t0) / 1000,
+    cpu: (cpu.user + cpu.system) / 1e6,
+    bytes,
+  };
 }
 
 const [file, ...codecs] = process.argv.slice(2);
@@ -60,7 +71,9 @@ for (const stage of ['split', 'parse', ...(codecs.length > 0 ? codecs : ['none',
   const r = await run(file, stage);
   const rate = Math.round(r.lines / r.seconds).toLocaleString('en-US');
   const size = stage === 'split' || stage === 'parse' ? '' : `  ${(r.bytes / 1e6).toFixed(1)} MB of Parquet`;
+  // CPU seconds beside wall seconds: on a busy machine the CPU time is the steadier figure.
+  const cpu = `(cpu ${r.cpu.toFixed(2)} s)`;
   console.log(
-    `${stage.padEnd(8)} ${r.seconds.toFixed(2).padStart(6)} s  ${rate.padStart(10)} lines/s${size}`,
+    `${stage.padEnd(8)} ${r.seconds.toFixed(2).padStart(6)} s ${cpu}  ${rate.padStart(10)} lines/s${size}`,
   );
 }
