@@ -10,6 +10,7 @@ import { devCommand } from './cli/dev-command.ts';
 import { ingestCommand, parseCommand } from './cli/ingest-commands.ts';
 import { queriesCommand, queryCommand, sqlCommand } from './cli/query-commands.ts';
 import { CatalogError } from './core/catalog.ts';
+import { COMPACTED_ZSTD_LEVEL } from './core/compaction-format.ts';
 
 /** The folder of this entry point: the shipped query catalog sits beside it (functions/ or dist/). */
 const ENTRY_DIR = dirname(fileURLToPath(import.meta.url));
@@ -27,10 +28,11 @@ Usage:
       and quarantined lines under DIR/quarantine/. Default DIR: ./warehouse.
       Re-ingesting the same input replaces its output, in either format.
 
-  fwlake compact [--warehouse DIR] [--now ISO] [--grace 15m]
+  fwlake compact [--warehouse DIR] [--now ISO] [--grace 15m] [--level 1-22]
       Rewrite every finished hour (ended more than the grace period before
       now) whose fresh parts changed since it was last compacted as one zstd
-      Parquet file under DIR/firewall_compacted/. The firewall view reads a
+      Parquet file (--level: zstd level, default ${COMPACTED_ZSTD_LEVEL}) under
+      DIR/firewall_compacted/. The firewall view reads a
       compacted hour from there and every other hour from the fresh parts.
       Re-running with nothing new does nothing.
 

@@ -6,14 +6,17 @@
  * validated (a real yyyy-MM-dd, 00-23) wherever it must be written into the
  * text (DDL takes no parameters).
  */
+import {
+  assertZstdLevel,
+  COMPACTED_ORDER,
+  COMPACTED_ROW_GROUP_ROWS,
+  COMPACTED_ZSTD_LEVEL,
+} from './compaction-format.ts';
 import { assertValidHour, type Hour } from './compaction-plan.ts';
 import { COMPACTED_TABLE, JSON_TABLE, PARQUET_TABLE } from './lake-layout.ts';
 import type { PreparedQuery } from './query-types.ts';
 import { COLUMNS } from './schema.ts';
 import { athenaSelectList, athenaTableName, duckdbJsonSelect, duckdbParquetSelect } from './table-sql.ts';
-
-/** Rows per row group of a compacted file: large groups read fast in Athena and DuckDB, and an hour seldom fills many. */
-export const COMPACTED_ROW_GROUP_ROWS = 131_072;
 
 const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -34,6 +37,10 @@ export function athenaInsertHour(database: string, h: Hour): PreparedQuery {
     '  UNION ALL',
     from(PARQUET_TABLE),
     ')',
+    // Only a hint: Athena writes with several writers, each keeping the order it is given at best, and
+    // Trino may drop an ORDER BY under INSERT as redundant (trinodb/trino#19916). Where it holds,
+    // the files are as small as the local ones; where not, the zstd level still applies.
+    `ORDER BY ${orderList()}`,
   ].join('\n');
   const p = (name: string, value: string) => ({ name, type: 'string' as const, value });
   return {
@@ -57,16 +64,20 @@ export function athenaDropPartition(database: string, h: Hour): PreparedQuery {
   };
 }
 
+const orderList = () => COMPACTED_ORDER.map(quoteIdent).join(', ');
+
 /**
  * COPY one hour's fresh parts (explicit files, exactly the ones the plan
- * listed) into one zstd Parquet file, rows ordered by time, then source and
- * line, so the file is the same whichever order the parts were written in.
- * The schema columns only: dt and hour are in the path.
+ * listed) into one zstd Parquet file at `level`, rows in COMPACTED_ORDER.
+ * The schema columns only: dt and hour are in the path. Data pages v1 (DuckDB's
+ * default), which every Parquet reader, Athena's included, reads.
  */
 export function duckdbCompactHour(
   files: { json: readonly string[]; parquet: readonly string[] },
   outPath: string,
+  level: number = COMPACTED_ZSTD_LEVEL,
 ): string {
+  assertZstdLevel(level);
   const sources: string[] = [];
   if (files.json.length > 0) sources.push(duckdbJsonSelect(files.json));
   if (files.parquet.length > 0) sources.push(duckdbParquetSelect(files.parquet));
@@ -75,7 +86,7 @@ export function duckdbCompactHour(
   return [
     `COPY (SELECT ${cols} FROM (`,
     sources.join('\nUNION ALL BY NAME\n'),
-    `) ORDER BY "ts", "source_key", "line_no")`,
-    `TO ${sqlString(outPath)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${COMPACTED_ROW_GROUP_ROWS})`,
+    `) ORDER BY ${orderList()})`,
+    `TO ${sqlString(outPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${level}, ROW_GROUP_SIZE ${COMPACTED_ROW_GROUP_ROWS})`,
   ].join('\n');
 }

@@ -3,6 +3,7 @@
  * local warehouse and the Athena (Glue) DDL over the lake bucket. Both read
  * the same layout with explicit column types, never by guessing from data.
  */
+import { COMPACTED_ZSTD_LEVEL } from './compaction-format.ts';
 import {
   COMPACTED_PREFIX,
   COMPACTED_TABLE,
@@ -238,13 +239,19 @@ const TRINO_TYPE: Record<ColumnType, string> = {
   'array<string>': 'array(varchar)',
 };
 
-/** Table properties of the compacted table: Parquet written by Athena INSERT INTO with zstd; no partition projection. */
+/**
+ * Table properties of the compacted table: Parquet written by Athena INSERT
+ * INTO with zstd at COMPACTED_ZSTD_LEVEL (the level `fwlake compact` writes
+ * with); no partition projection.
+ */
 export function compactedTableProperties(): Record<string, string> {
   return {
     'fwlake.schema_version': String(SCHEMA_VERSION),
     classification: 'parquet',
-    // INSERT INTO writes Parquet with the table's codec (GZIP when unset).
+    // INSERT INTO writes Parquet with the table's codec (GZIP when unset)...
     'parquet.compression': 'ZSTD',
+    // ...at the table's zstd level (3 when unset; engine version 3, levels 1-22).
+    compression_level: String(COMPACTED_ZSTD_LEVEL),
   };
 }
 

@@ -1,6 +1,7 @@
 /** The compaction plan and statements: pure functions, checked against hand-made listings. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { assertZstdLevel, COMPACTED_ZSTD_LEVEL } from '../../functions/core/compaction-format.ts';
 import {
   inputsDigest,
   isFinished,
@@ -15,7 +16,13 @@ import {
   duckdbCompactHour,
 } from '../../functions/core/compaction-sql.ts';
 import { COLUMNS } from '../../functions/core/schema.ts';
-import { athenaCreateView, athenaViewSql, prestoViewText } from '../../functions/core/table-sql.ts';
+import {
+  athenaCreateCompactedTable,
+  athenaCreateView,
+  athenaViewSql,
+  compactedTableProperties,
+  prestoViewText,
+} from '../../functions/core/table-sql.ts';
 import { trinoSyntaxErrors } from '../support/trino-check.ts';
 
 const obj = (key: string, version = 'v1'): ListedObject => ({ key, version, size: 10 });
@@ -148,7 +155,38 @@ describe('statements', () => {
     const sql = duckdbCompactHour({ json: ["/w/it's.json.gz"], parquet: ['/w/b.parquet'] }, '/w/out.tmp');
     assert.match(sql, /read_json\(\['\/w\/it''s\.json\.gz'\]/);
     assert.match(sql, /read_parquet\(\['\/w\/b\.parquet'\]/);
-    assert.match(sql, /TO '\/w\/out\.tmp' \(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE \d+\)/);
+    assert.match(
+      sql,
+      new RegExp(
+        `TO '/w/out\\.tmp' \\(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${COMPACTED_ZSTD_LEVEL}, ROW_GROUP_SIZE \\d+\\)$`,
+      ),
+    );
+    assert.match(sql, /\) ORDER BY "src", "ts", "source_key", "line_no"\)\nTO /);
+    assert.doesNotMatch(sql, /PARQUET_VERSION/, 'data pages v1, which every reader reads');
+  });
+
+  it('DuckDB COPY takes a zstd level from 1 to 22, and nothing else', () => {
+    const files = { json: [], parquet: ['/w/b.parquet'] };
+    assert.match(duckdbCompactHour(files, '/w/o', 1), /COMPRESSION_LEVEL 1,/);
+    assert.match(duckdbCompactHour(files, '/w/o', 22), /COMPRESSION_LEVEL 22,/);
+    for (const bad of [0, 23, 3.5, Number.NaN, -1]) {
+      assert.throws(() => duckdbCompactHour(files, '/w/o', bad), /whole number from 1 to 22/, String(bad));
+      assert.throws(() => assertZstdLevel(bad), RangeError);
+    }
+  });
+
+  it('INSERT INTO orders the rows like the local COPY (a hint to Athena), after both sources', () => {
+    const q = athenaInsertHour('fwlake', { dt: '2026-09-17', hour: '21' });
+    assert.match(q.sql, /\n\)\nORDER BY "src", "ts", "source_key", "line_no"$/);
+  });
+
+  it('the compacted table asks Athena for zstd at the same level', () => {
+    assert.equal(compactedTableProperties()['parquet.compression'], 'ZSTD');
+    assert.equal(compactedTableProperties().compression_level, String(COMPACTED_ZSTD_LEVEL));
+    assert.match(
+      athenaCreateCompactedTable({ database: 'fwlake', location: 's3://lake/firewall_compacted/' }),
+      new RegExp(`'compression_level' = '${COMPACTED_ZSTD_LEVEL}'`),
+    );
   });
 
   it('the Presto view text decodes to the view SQL and the schema columns with Trino types', () => {

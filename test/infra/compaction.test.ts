@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { COMPACTED_ZSTD_LEVEL } from '../../functions/core/compaction-format.ts';
 import {
   COMPACTED_PREFIX,
   COMPACTED_TABLE,
@@ -58,6 +59,8 @@ describe('firewall_compacted', () => {
       'the Glue partitions say which hours are compacted',
     );
     assert.equal(t.Parameters['parquet.compression'], 'ZSTD');
+    // INSERT INTO writes at the table's zstd level: the one `fwlake compact` uses.
+    assert.equal(t.Parameters.compression_level, String(COMPACTED_ZSTD_LEVEL));
   });
 });
 

@@ -3,20 +3,25 @@
  * warehouse: every saved query answers the same before and after, the rows
  * are the same column by column, a re-run does nothing, a late part is picked
  * up by the next run without duplicating anything, and a run that died half
- * way is repaired by the next.
+ * way is repaired by the next. The compacted files are zstd (the level is not
+ * in the file: what is checked is that a lower level gives bigger files, and
+ * that `--level` is validated), with rows in COMPACTED_ORDER.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { loadCatalog } from '../../functions/adapters/catalog-files.ts';
 import { COMPACTED_FILE, compactLocal } from '../../functions/adapters/compaction-local.ts';
 import { DuckDbEngine } from '../../functions/adapters/duckdb-engine.ts';
 import { ingestLocal } from '../../functions/adapters/local-ingest.ts';
-import { parseGrace } from '../../functions/cli/compact-command.ts';
+import { parseGrace, parseLevel } from '../../functions/cli/compact-command.ts';
 import type { ArgValue } from '../../functions/core/catalog.ts';
+import { COMPACTED_ORDER, COMPACTED_ZSTD_LEVEL } from '../../functions/core/compaction-format.ts';
 import { COMPACTED_PREFIX, MARKER_PREFIX } from '../../functions/core/lake-layout.ts';
 import { runSaved } from '../../functions/core/run-saved.ts';
 import { queryWarehouse } from '../support/duckdb.ts';
@@ -75,6 +80,7 @@ describe('fwlake compact (local, DuckDB)', () => {
       ['2026-09-17 21 compacted', '2026-09-17 22 compacted', '2026-09-17 23 compacted'],
     );
     assert.equal(r.open, 1);
+    assert.equal(r.level, COMPACTED_ZSTD_LEVEL);
     assert.deepEqual(await allRows(wh), rows0, 'half compacted: the same rows');
   });
 
@@ -108,6 +114,20 @@ describe('fwlake compact (local, DuckDB)', () => {
     assert.equal(counted[0].n, SAMPLE_ROWS);
     assert.equal(r.hours[0].rows, 519);
     assert.ok(r.hours[0].bytesBefore > 0 && r.hours[0].bytesAfter > 0);
+  });
+
+  it('writes the rows of an hour ordered by source address, then time, source and line', async () => {
+    assert.deepEqual([...COMPACTED_ORDER], ['src', 'ts', 'source_key', 'line_no']);
+    const file = join(wh, COMPACTED_PREFIX, 'dt=2026-09-17', 'hour=22', COMPACTED_FILE);
+    const cols = COMPACTED_ORDER.map((c) => `"${c}"`).join(', ');
+    // One file read in file order (DuckDB keeps insertion order) against the same rows sorted.
+    const asWritten = await queryWarehouse(wh, `SELECT ${cols} FROM read_parquet('${file}')`);
+    const sorted = await queryWarehouse(wh, `SELECT ${cols} FROM read_parquet('${file}') ORDER BY ${cols}`);
+    assert.ok(asWritten.length > 100);
+    assert.deepEqual(asWritten, sorted);
+    // And so every source address is one run of rows.
+    const runs = asWritten.filter((r, i) => i === 0 || r.src !== asWritten[i - 1].src).length;
+    assert.equal(runs, new Set(asWritten.map((r) => r.src)).size);
   });
 
   it('reads the compacted files for compacted hours, with the same rows column by column', async () => {
@@ -223,6 +243,67 @@ describe('fwlake compact over Parquet parts', () => {
     } finally {
       await rm(json, { recursive: true, force: true });
       await rm(pq, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the zstd level (--level)', () => {
+  const run = promisify(execFile);
+
+  it('reads a whole number from 1 to 22 and rejects anything else with a clear message', () => {
+    assert.equal(parseLevel('1'), 1);
+    assert.equal(parseLevel(' 17 '), 17);
+    assert.equal(parseLevel('22'), 22);
+    for (const bad of ['0', '23', '1.5', '-3', 'max', '', '1e1']) {
+      assert.throws(() => parseLevel(bad), /--level: a zstd level is a whole number from 1 to 22/, bad);
+    }
+  });
+
+  it('is what the files are written with: level 1 gives bigger files than the default, same rows', async () => {
+    const low = await mkdtemp(join(tmpdir(), 'fwlake-compact-l1-'));
+    const dflt = await mkdtemp(join(tmpdir(), 'fwlake-compact-ld-'));
+    try {
+      for (const wh of [low, dflt]) await ingestLocal(SAMPLE, { warehouse: wh, referenceMs: REFERENCE });
+      const r1 = await compactLocal({ warehouse: low, nowMs: AFTER_ALL, level: 1 });
+      const rd = await compactLocal({ warehouse: dflt, nowMs: AFTER_ALL });
+      assert.equal(r1.level, 1);
+      assert.equal(rd.level, COMPACTED_ZSTD_LEVEL);
+      const bytes = (r: typeof r1) => r.hours.reduce((n, h) => n + h.bytesAfter, 0);
+      assert.ok(bytes(r1) > bytes(rd), `level 1: ${bytes(r1)} bytes, level ${rd.level}: ${bytes(rd)}`);
+      assert.deepEqual(await allRows(low), await allRows(dflt));
+    } finally {
+      await rm(low, { recursive: true, force: true });
+      await rm(dflt, { recursive: true, force: true });
+    }
+  });
+
+  it('an invalid level fails before anything is written', async () => {
+    const wh = await mkdtemp(join(tmpdir(), 'fwlake-compact-bad-'));
+    try {
+      await ingestLocal(SAMPLE, { warehouse: wh, referenceMs: REFERENCE });
+      const filesBefore = filesUnder(wh);
+      await assert.rejects(compactLocal({ warehouse: wh, nowMs: AFTER_ALL, level: 23 }), RangeError);
+      assert.deepEqual(filesUnder(wh), filesBefore);
+      // The command: exit 2 (bad usage) with the message, nothing compacted.
+      await assert.rejects(
+        run('node', ['bin/fwlake.mjs', 'compact', '--warehouse', wh, '--level', '0']),
+        (e: { code: number; stderr: string }) =>
+          e.code === 2 && /--level: a zstd level is a whole number from 1 to 22/.test(e.stderr),
+      );
+      assert.deepEqual(filesUnder(wh), filesBefore);
+      const ok = await run('node', [
+        'bin/fwlake.mjs',
+        'compact',
+        '--warehouse',
+        wh,
+        '--now',
+        new Date(AFTER_ALL).toISOString(),
+        '--level',
+        '5',
+      ]);
+      assert.match(ok.stdout, /4 hours compacted \(zstd level 5\): 2502 rows/);
+    } finally {
+      await rm(wh, { recursive: true, force: true });
     }
   });
 });
