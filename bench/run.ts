@@ -13,7 +13,11 @@
  *      bytes of the parts written per format, per million lines, Parquet / JSON.
  *   3. bytes DuckDB reads for low-source-ports, top-talkers and ssh-attempts over
  *      the whole input, on a warehouse of each format (bench/query-bytes.ts).
- *   4. the operator's sed | grep | sort | uniq | column pipeline this project replaces.
+ *   4. compaction: `fwlake compact` on the Parquet warehouse, every hour finished
+ *      (bench/compact-run.ts): its time, the compacted bytes (total, per million
+ *      lines, over gzip JSON), and the bytes of the same three queries on the
+ *      compacted lake (the `firewall` view reads compacted hours compacted).
+ *   5. the operator's sed | grep | sort | uniq | column pipeline this project replaces.
  *
  * Then a summary: each goal, the figure, met or not met.
  *
@@ -26,6 +30,7 @@
  *   --parse-lines N      parse-only over the first N lines at most (default 2,000,000: the
  *                        runner holds them in memory; a 10M-line file would not fit)
  *   --skip-queries       leave out the query bytes
+ *   --skip-compact       leave out compaction (slow: ~1 min per 1M lines at the default zstd level)
  *   --skip-sed           leave out the sed pipeline (slow: ~20-40 s per 1M lines)
  *   --no-build           use dist/ as it is instead of running `npm run build`'s build.mjs first
  *
@@ -43,6 +48,7 @@ import { GZIP_LEVEL } from '../functions/adapters/local-warehouse.ts';
 import { type LineBatch, splitLines } from '../functions/core/lines.ts';
 import { isQuarantined, type ParseOptions, parseLine } from '../functions/core/parse-line.ts';
 import type { PartFormat } from '../functions/core/part-format.ts';
+import { afterEveryHour, type CompactRun, compactRun } from './compact-run.ts';
 import { canPinToOneCore, ROOT } from './fwlake-child.ts';
 import { type IngestRun, ingestRun } from './ingest-runs.ts';
 import { BENCH_QUERIES, type QueryWindow, queryBytes, type WarehouseQueries } from './query-bytes.ts';
@@ -62,6 +68,7 @@ const GOAL = {
   parseLinesPerS: 1_000_000,
   ingestLinesPerS: 300_000,
   peakRssMB: 300,
+  /** Parquet bytes over gzip JSON bytes: judged on the fresh parts and on the compacted files. */
   parquetOverJson: 0.6,
   lowSourcePortsReadRatio: 1 / 10,
 };
@@ -72,7 +79,8 @@ const SED_EXPR = String.raw`s/.* \(SRC=[0-9.]\+ \).*\(DST=[0-9.]\+ \).*\(PROTO=[
 
 const USAGE =
   'usage: npm run bench -- [FILE] [--lines N] [--reference-time ISO] [--formats json,parquet]\n' +
-  '         [--one-core-only | --no-one-core] [--parse-lines N] [--skip-queries] [--skip-sed] [--no-build]';
+  '         [--one-core-only | --no-one-core] [--parse-lines N] [--skip-queries] [--skip-compact]\n' +
+  '         [--skip-sed] [--no-build]';
 
 class UsageError extends Error {}
 
@@ -189,7 +197,21 @@ interface FormatFigures {
   runs: IngestRun[];
   queries: WarehouseQueries | null;
   queryError: string | null;
+  /** Parquet only: `fwlake compact` on the first run's warehouse, then the queries again on it. */
+  compact: CompactFigures | null;
 }
+
+interface CompactFigures {
+  run: CompactRun | null;
+  error: string | null;
+  queries: WarehouseQueries | null;
+  queryError: string | null;
+}
+
+/** How to compact the Parquet warehouse, or null to leave compaction out. */
+type CompactMode = { oneCore: boolean } | null;
+
+const firstLine = (e: unknown) => (e as Error).message.split('\n')[0];
 
 /** The window every bench query covers: the whole input, from the ingest's first record to past its last. */
 function wholeInput(run: IngestRun): QueryWindow {
@@ -206,9 +228,11 @@ async function formatFigures(
   format: PartFormat,
   modes: boolean[],
   withQueries: boolean,
+  compactMode: CompactMode,
 ): Promise<FormatFigures> {
   const runs: IngestRun[] = [];
   let kept: string | null = null;
+  const none = { queries: null, queryError: null, compact: null };
   try {
     for (const oneCore of modes) {
       const warehouse = await mkdtemp(join(os.tmpdir(), `fwlake-bench-${format}-`));
@@ -221,20 +245,52 @@ async function formatFigures(
         if (warehouse !== kept) await rm(warehouse, { recursive: true, force: true });
       }
     }
-    if (!withQueries || kept === null) return { format, runs, queries: null, queryError: null };
-    process.stderr.write(`queries on ${FORMAT_NAME[format]}...\n`);
-    try {
-      return { format, runs, queries: await queryBytes(kept, wholeInput(runs[0])), queryError: null };
-    } catch (e) {
-      // Printed in the table and turned into a non-zero exit at the end, after every other figure.
-      return { format, runs, queries: null, queryError: (e as Error).message.split('\n')[0] };
+    if (kept === null) return { format, runs, ...none };
+    let queries: WarehouseQueries | null = null;
+    let queryError: string | null = null;
+    if (withQueries) {
+      process.stderr.write(`queries on ${FORMAT_NAME[format]}...\n`);
+      try {
+        queries = await queryBytes(kept, wholeInput(runs[0]));
+      } catch (e) {
+        // Printed in the table and turned into a non-zero exit at the end, after every other figure.
+        queryError = firstLine(e);
+      }
     }
+    const compact =
+      format === 'parquet' && compactMode !== null
+        ? await compactFigures(kept, runs[0], compactMode.oneCore, withQueries)
+        : null;
+    return { format, runs, queries, queryError, compact };
   } finally {
     if (kept !== null) await rm(kept, { recursive: true, force: true });
   }
 }
 
-// ---------------------------------------------------------------- 4. sed pipeline
+/** `fwlake compact` on the ingest's warehouse (fresh parts measured already), then the queries on the compacted lake. */
+async function compactFigures(
+  warehouse: string,
+  ingest: IngestRun,
+  oneCore: boolean,
+  withQueries: boolean,
+): Promise<CompactFigures> {
+  process.stderr.write(`compact the Parquet warehouse, ${oneCore ? 'one core' : 'all cores'}...\n`);
+  let run: CompactRun;
+  try {
+    run = await compactRun(warehouse, afterEveryHour(ingest.lastTs), ingest.lines, oneCore);
+  } catch (e) {
+    return { run: null, error: firstLine(e), queries: null, queryError: null };
+  }
+  if (!withQueries) return { run, error: null, queries: null, queryError: null };
+  process.stderr.write('queries on compacted Parquet...\n');
+  try {
+    return { run, error: null, queries: await queryBytes(warehouse, wholeInput(ingest)), queryError: null };
+  } catch (e) {
+    return { run, error: null, queries: null, queryError: firstLine(e) };
+  }
+}
+
+// ---------------------------------------------------------------- 5. sed pipeline
 
 function hasCommand(name: string): boolean {
   return spawnSync('bash', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
@@ -371,9 +427,13 @@ async function main(argv: string[]): Promise<number> {
   };
   process.stderr.write('parse-only...\n');
   const parse = await parseOnly(file, bytes, parseLines, referenceMs);
+  // Compaction runs once, where the goals are judged: on one core when there are one-core runs.
+  const compactMode: CompactMode = values['skip-compact'] ? null : { oneCore: modes.includes(true) };
   const figures: FormatFigures[] = [];
   for (const format of formats as PartFormat[]) {
-    figures.push(await formatFigures(file, bytes, referenceMs, format, modes, !values['skip-queries']));
+    figures.push(
+      await formatFigures(file, bytes, referenceMs, format, modes, !values['skip-queries'], compactMode),
+    );
   }
   const lines = figures[0]?.runs[0]?.lines ?? parse.lines;
   let sed: Awaited<ReturnType<typeof sedPipeline>> | null = null;
@@ -414,6 +474,22 @@ async function main(argv: string[]): Promise<number> {
     if (oneCoreNote !== null)
       rows.push([`ingest to ${FORMAT_NAME[f.format]}, 1 core`, '-', '', '', oneCoreNote]);
   }
+  const pqFig = figures.find((f) => f.format === 'parquet');
+  const compacted = pqFig?.compact?.run ?? null;
+  if (compacted !== null) {
+    rows.push([
+      `compact Parquet (zstd ${compacted.level}), ${coreLabel(compacted.oneCore, machine.cores)}`,
+      int(lines / compacted.secs),
+      (bytes / 1e6 / compacted.secs).toFixed(1),
+      secs(compacted.secs),
+      `${int(compacted.hours)} hours, ${int(compacted.rows)} rows; ` +
+        `${secs((compacted.secs / lines) * 1e6)} per 1M lines; peak RSS ${compacted.peakRssMB.toFixed(1)} MB`,
+    ]);
+  } else if (pqFig?.compact?.error) {
+    rows.push(['compact Parquet', '-', '', '', `failed: ${pqFig.compact.error}`]);
+  } else if (pqFig !== undefined && compactMode === null) {
+    rows.push(['compact Parquet', '-', '', '', 'skipped (--skip-compact)']);
+  }
   rows.push(
     sed === null
       ? ['sed pipeline', '-', '', '', 'skipped (--skip-sed)']
@@ -428,10 +504,12 @@ async function main(argv: string[]): Promise<number> {
 
   // ---- bytes written
   const jsonFig = figures.find((f) => f.format === 'json');
-  const pqFig = figures.find((f) => f.format === 'parquet');
   const jsonBytes = jsonFig?.runs[0]?.partBytes ?? null;
   const pqBytes = pqFig?.runs[0]?.partBytes ?? null;
-  const pqOverJson = jsonBytes !== null && pqBytes !== null && jsonBytes > 0 ? pqBytes / jsonBytes : null;
+  const overJson = (n: number | null) =>
+    jsonBytes !== null && n !== null && jsonBytes > 0 ? n / jsonBytes : null;
+  const pqOverJson = overJson(pqBytes);
+  const compactedOverJson = overJson(compacted?.bytes ?? null);
   const outRows: string[][] = [['output', 'files', 'MB', 'MB per 1M lines', 'vs gzip JSON', 'detail']];
   for (const f of figures) {
     const r = f.runs[0];
@@ -442,51 +520,82 @@ async function main(argv: string[]): Promise<number> {
       mb(r.partBytes),
       mb(r.partBytesPer1MLines),
       jsonBytes === null || jsonBytes === 0 ? '-' : pct(r.partBytes / jsonBytes),
-      `${int(r.partitions)} hourly partitions${f.format === 'json' ? `, gzip level ${GZIP_LEVEL}` : ''}`,
+      `${int(r.partitions)} hourly partitions${f.format === 'json' ? `, gzip level ${GZIP_LEVEL}` : ', fresh parts'}`,
+    ]);
+  }
+  if (compacted !== null) {
+    outRows.push([
+      'Parquet, compacted',
+      int(compacted.files),
+      mb(compacted.bytes),
+      mb(compacted.bytesPer1MLines),
+      compactedOverJson === null ? '-' : pct(compactedOverJson),
+      `one file per hour, zstd level ${compacted.level}, rows by src, ts`,
     ]);
   }
 
-  // ---- query bytes
-  const readOf = (f: FormatFigures | undefined, name: string) =>
-    f?.queries?.queries.find((q) => q.name === name) ?? null;
-  const qRows: string[][] = [['bytes read by the query', 'gzip JSON', 'Parquet', 'Parquet/JSON', 'detail']];
-  const queriesRun = figures.some((f) => f.queries !== null || f.queryError !== null);
+  // ---- query bytes: gzip JSON, fresh Parquet, compacted Parquet
+  type Lake = { label: string; short: string; queries: WarehouseQueries | null; error: string | null };
+  const lakes: Lake[] = [
+    {
+      label: 'gzip JSON',
+      short: 'json',
+      queries: jsonFig?.queries ?? null,
+      error: jsonFig?.queryError ?? null,
+    },
+    { label: 'Parquet', short: 'parquet', queries: pqFig?.queries ?? null, error: pqFig?.queryError ?? null },
+    {
+      label: 'compacted',
+      short: 'compacted',
+      queries: pqFig?.compact?.queries ?? null,
+      error: pqFig?.compact?.queryError ?? null,
+    },
+  ];
+  const readIn = (lake: Lake, name: string) => lake.queries?.queries.find((q) => q.name === name) ?? null;
+  const [jsonLake, pqLake, compactedLake] = lakes;
+  const ratioText = (x: number | null, of: number | null) =>
+    x === null || !of ? '-' : `${pct(x / of)} (1/${(of / x).toFixed(1)})`;
+  const qRows: string[][] = [
+    ['bytes read by the query', ...lakes.map((l) => l.label), 'Parquet/JSON', 'compacted/JSON', 'detail'],
+  ];
+  const queriesRun = lakes.some((l) => l.queries !== null || l.error !== null);
   if (queriesRun) {
     for (const name of BENCH_QUERIES) {
-      const j = readOf(jsonFig, name);
-      const p = readOf(pqFig, name);
-      const ratio = j?.bytesRead && p?.bytesRead != null ? p.bytesRead / j.bytesRead : null;
-      const detail = [j, p]
-        .map((q, i) =>
-          q === null ? null : `${i === 0 ? 'json' : 'parquet'} ${int(q.rows)} rows, ${int(q.ms)} ms`,
-        )
+      const q = lakes.map((l) => readIn(l, name));
+      const j = q[0]?.bytesRead ?? null;
+      const detail = q
+        .map((x, i) => (x === null ? null : `${lakes[i].short} ${int(x.rows)} rows, ${int(x.ms)} ms`))
         .filter((x) => x !== null)
         .join('; ');
       qRows.push([
         name,
-        bytesText(j?.bytesRead ?? null),
-        bytesText(p?.bytesRead ?? null),
-        ratio === null ? '-' : `${pct(ratio)} (1/${(1 / ratio).toFixed(1)})`,
+        ...q.map((x) => bytesText(x?.bytesRead ?? null)),
+        ratioText(q[1]?.bytesRead ?? null, j),
+        ratioText(q[2]?.bytesRead ?? null, j),
         detail,
       ]);
     }
     qRows.push([
       'baseline: start + view, SELECT 1',
-      bytesText(jsonFig?.queries?.baseline.rchar ?? null),
-      bytesText(pqFig?.queries?.baseline.rchar ?? null),
+      ...lakes.map((l) => bytesText(l.queries?.baseline.rchar ?? null)),
+      '',
       '',
       'subtracted from each figure above',
     ]);
-    for (const f of figures) {
-      if (f.queryError !== null) qRows.push([`${FORMAT_NAME[f.format]}: failed`, '', '', '', f.queryError]);
+    for (const l of lakes) {
+      if (l.error !== null) qRows.push([`${l.label}: failed`, '', '', '', '', '', l.error]);
     }
   }
 
   // ---- goals
-  const lsp = (f: FormatFigures | undefined) => readOf(f, GOAL_QUERY)?.bytesRead ?? null;
-  const lspJson = lsp(jsonFig);
-  const lspPq = lsp(pqFig);
-  const lspRatio = lspJson !== null && lspPq !== null && lspJson > 0 ? lspPq / lspJson : null;
+  const lsp = (lake: Lake) => readIn(lake, GOAL_QUERY)?.bytesRead ?? null;
+  const lspJson = lsp(jsonLake);
+  const lspOver = (lake: Lake) => {
+    const x = lsp(lake);
+    return lspJson !== null && x !== null && lspJson > 0 ? x / lspJson : null;
+  };
+  const lspRatio = lspOver(pqLake);
+  const lspCompactedRatio = lspOver(compactedLake);
   const allRuns = figures.flatMap((f) => f.runs);
   const peakRss = allRuns.length === 0 ? null : Math.max(...allRuns.map((r) => r.peakRssMB));
   const overSed = (x: number) => (sed === null ? '-' : `${(x / sed.linesPerS).toFixed(1)}x`);
@@ -517,19 +626,21 @@ async function main(argv: string[]): Promise<number> {
       status(peak <= GOAL.peakRssMB),
     ]);
   }
+  const sizeGoal = (what: string, ratio: number | null) => [
+    `Parquet bytes <= ${pct(GOAL.parquetOverJson)} of gzip JSON, ${what}`,
+    ratio === null ? '-' : pct(ratio),
+    status(ratio === null ? null : ratio <= GOAL.parquetOverJson),
+  ];
+  const readGoal = (what: string, ratio: number | null, lake: Lake) => [
+    `${GOAL_QUERY} reads from ${what} <= 1/${1 / GOAL.lowSourcePortsReadRatio} of gzip JSON`,
+    ratio === null ? '-' : `1/${(1 / ratio).toFixed(1)} (${bytesText(lsp(lake))} vs ${bytesText(lspJson)})`,
+    status(ratio === null ? null : ratio <= GOAL.lowSourcePortsReadRatio),
+  ];
   goals.push(
-    [
-      `Parquet bytes <= ${pct(GOAL.parquetOverJson)} of gzip JSON`,
-      pqOverJson === null ? '-' : pct(pqOverJson),
-      status(pqOverJson === null ? null : pqOverJson <= GOAL.parquetOverJson),
-    ],
-    [
-      `${GOAL_QUERY} reads from Parquet <= 1/${1 / GOAL.lowSourcePortsReadRatio} of gzip JSON`,
-      lspRatio === null
-        ? '-'
-        : `1/${(1 / lspRatio).toFixed(1)} (${bytesText(lspPq)} vs ${bytesText(lspJson)})`,
-      status(lspRatio === null ? null : lspRatio <= GOAL.lowSourcePortsReadRatio),
-    ],
+    sizeGoal('fresh parts', pqOverJson),
+    sizeGoal(`compacted${compacted === null ? '' : ` (zstd ${compacted.level})`}`, compactedOverJson),
+    readGoal('Parquet (fresh parts)', lspRatio, pqLake),
+    readGoal('compacted Parquet', lspCompactedRatio, compactedLake),
     ['parse-only (best) / sed pipeline', overSed(parse.best.linesPerS), ''],
   );
   for (const f of figures) {
@@ -562,7 +673,8 @@ async function main(argv: string[]): Promise<number> {
     input: { file, bytes, lines, referenceTime: new Date(referenceMs).toISOString() },
     parseOnly: parse,
     ingest: figures.flatMap((f) => f.runs),
-    queries: Object.fromEntries(figures.map((f) => [f.format, f.queries ?? { error: f.queryError }])),
+    queries: Object.fromEntries(lakes.map((l) => [l.short, l.queries ?? { error: l.error }])),
+    compact: pqFig?.compact?.run ?? (pqFig?.compact?.error ? { error: pqFig.compact.error } : null),
     sedPipeline: sed,
     goals: {
       targets: GOAL,
@@ -576,8 +688,13 @@ async function main(argv: string[]): Promise<number> {
       peakRssMet: peakRss === null ? null : peakRss <= GOAL.peakRssMB,
       parquetOverJson: pqOverJson,
       parquetOverJsonMet: pqOverJson === null ? null : pqOverJson <= GOAL.parquetOverJson,
+      compactedOverJson,
+      compactedOverJsonMet: compactedOverJson === null ? null : compactedOverJson <= GOAL.parquetOverJson,
       lowSourcePortsReadRatio: lspRatio,
       lowSourcePortsReadMet: lspRatio === null ? null : lspRatio <= GOAL.lowSourcePortsReadRatio,
+      lowSourcePortsCompactedReadRatio: lspCompactedRatio,
+      lowSourcePortsCompactedReadMet:
+        lspCompactedRatio === null ? null : lspCompactedRatio <= GOAL.lowSourcePortsReadRatio,
       parseOnlyOverSed: sed === null ? null : parse.best.linesPerS / sed.linesPerS,
       ingestOverSed:
         sed === null
@@ -586,9 +703,10 @@ async function main(argv: string[]): Promise<number> {
     },
   };
   await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  const failed = figures.filter((f) => f.queryError !== null);
+  const failed = lakes.filter((l) => l.error !== null).map((l) => `queries on ${l.label}`);
+  if (pqFig?.compact?.error) failed.push('compaction');
   if (failed.length > 0) {
-    process.stderr.write(`bench: queries failed on ${failed.map((f) => FORMAT_NAME[f.format]).join(', ')}\n`);
+    process.stderr.write(`bench: failed: ${failed.join(', ')}\n`);
     return 1;
   }
   return 0;
@@ -606,6 +724,7 @@ function parseOptions(args: string[]) {
       'no-one-core': { type: 'boolean', default: false },
       'parse-lines': { type: 'string' },
       'skip-queries': { type: 'boolean', default: false },
+      'skip-compact': { type: 'boolean', default: false },
       'skip-sed': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
