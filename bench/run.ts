@@ -30,7 +30,7 @@
  *   --parse-lines N      parse-only over the first N lines at most (default 2,000,000: the
  *                        runner holds them in memory; a 10M-line file would not fit)
  *   --skip-queries       leave out the query bytes
- *   --skip-compact       leave out compaction (slow: ~1 min per 1M lines at the default zstd level)
+ *   --skip-compact       leave out compaction (~50 s per 1M lines on one core at the default zstd level)
  *   --skip-sed           leave out the sed pipeline (slow: ~20-40 s per 1M lines)
  *   --no-build           use dist/ as it is instead of running `npm run build`'s build.mjs first
  *
