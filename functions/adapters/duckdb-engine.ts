@@ -40,10 +40,12 @@ export class DuckDbEngine implements QueryEngine {
   /** Runs are serialised: one connection, one statement at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private runs = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    private readonly warehouseDir: string,
   ) {}
 
   /**
@@ -74,7 +76,7 @@ export class DuckDbEngine implements QueryEngine {
       instance.closeSync();
       throw e;
     }
-    return new DuckDbEngine(instance, conn);
+    return new DuckDbEngine(instance, conn, warehouseDir);
   }
 
   run(query: PreparedQuery, options?: { signal?: AbortSignal }): Promise<QueryResult> {
@@ -96,6 +98,12 @@ export class DuckDbEngine implements QueryEngine {
     signal?.addEventListener('abort', interrupt, { once: true });
     let prepared: DuckDBPreparedStatement | undefined;
     try {
+      // The view names the warehouse's files as they are now: parts ingested or hours compacted
+      // since the last query are seen (open() made it once already, to fail early on an empty warehouse).
+      if (this.runs++ > 0)
+        await createWarehouseView(this.conn, this.warehouseDir).catch((e) => {
+          throw failed(e);
+        });
       prepared = await this.conn.prepare(toDuckDb(query.sql)).catch((e) => {
         throw failed(e);
       });

@@ -21,7 +21,9 @@ import {
   athenaCreateView,
   athenaViewSql,
   compactedTableProperties,
+  duckdbCreateView,
   prestoViewText,
+  warehouseSources,
 } from '../../functions/core/table-sql.ts';
 import { trinoSyntaxErrors } from '../support/trino-check.ts';
 
@@ -139,6 +141,41 @@ describe('planCompaction', () => {
   it('the digest does not depend on listing order', () => {
     assert.equal(inputsDigest([...fresh].reverse()), inputsDigest(fresh));
     assert.notEqual(inputsDigest(fresh), inputsDigest(fresh.slice(1)));
+  });
+});
+
+describe('warehouseSources (the local view: every hour once)', () => {
+  const w = '/wh';
+  const files = [
+    `${w}/firewall/dt=2026-11-20/hour=10/a.json.gz`,
+    `${w}/firewall/dt=2026-11-20/hour=11/a.json.gz`,
+    `${w}/firewall_parquet/dt=2026-11-20/hour=10/b.parquet`,
+    `${w}/firewall_parquet/dt=2026-11-20/hour=11/b.parquet`,
+    `${w}/firewall_compacted/dt=2026-11-20/hour=10/compacted.parquet`,
+    `${w}/firewall_compacted_markers/dt=2026-11-20/hour=10/0123abcd.json`,
+    // a compacted file with no marker (a run that died before it): not read, the fresh parts are
+    `${w}/firewall_compacted/dt=2026-11-20/hour=12/compacted.parquet`,
+    `${w}/firewall/dt=2026-11-20/hour=12/c.json.gz`,
+  ];
+
+  it('reads a compacted hour from its compacted file only, any other hour from its fresh parts', () => {
+    assert.deepEqual(warehouseSources(files), {
+      json: [
+        `${w}/firewall/dt=2026-11-20/hour=11/a.json.gz`,
+        `${w}/firewall/dt=2026-11-20/hour=12/c.json.gz`,
+      ],
+      parquet: [`${w}/firewall_parquet/dt=2026-11-20/hour=11/b.parquet`],
+      compacted: [`${w}/firewall_compacted/dt=2026-11-20/hour=10/compacted.parquet`],
+    });
+  });
+
+  it('ignores what is not a part of a partition, and refuses to make a view over nothing', () => {
+    assert.deepEqual(warehouseSources([`${w}/firewall/stray.json.gz`, `${w}/other/dt=x/hour=y/z`]), {
+      json: [],
+      parquet: [],
+      compacted: [],
+    });
+    assert.throws(() => duckdbCreateView({ json: [], parquet: [], compacted: [] }), /no record files/);
   });
 });
 
