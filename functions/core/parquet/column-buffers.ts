@@ -18,7 +18,7 @@
  * columns are null on most lines: an ICMP column on a TCP line, ARP columns
  * nearly always), and a row never set reads as null. Arrays grow when a row
  * past their end is set, so a column nobody sets stays at its first small size
- * (a part buffers up to 32,768 rows; ~25 of the 73 columns are empty on most).
+ * (a part buffers up to 28,672 rows; ~25 of the 73 columns are empty on most).
  */
 import type { ColumnChunk, SchemaElement, Statistics } from 'hyparquet';
 import { ByteBuffer } from './byte-buffer.ts';
