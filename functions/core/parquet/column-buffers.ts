@@ -98,24 +98,24 @@ export interface ColumnBuffer {
   encode(w: ChunkWriter, n: number): ColumnChunk;
 }
 
+/** Appends n levels of 0 with their 4-byte length prefix: one RLE run of a 1-byte value. */
+function writeZeroLevels(out: ByteBuffer, n: number): void {
+  const at = out.length;
+  out.u32(0);
+  if (n > 0) {
+    out.varint(n * 2);
+    out.u8(0);
+  }
+  new DataView(out.bytes.buffer).setUint32(at, out.length - at - 4, true);
+}
+
 /** A column chunk with no values: one page whose levels are a single run of nulls. */
 function encodeAllNull(w: ChunkWriter, element: SchemaElement, path: string[], n: number): ColumnChunk {
   w.begin();
   body.reset();
-  const at = body.length;
-  body.u32(0);
-  if (n > 0) {
-    body.varint(n * 2); // one RLE run of n zeros (1-byte values: max level < 256)
-    body.u8(0);
-  }
-  new DataView(body.bytes.buffer).setUint32(at, body.length - at - 4, true);
-  if (path.length > 1) {
-    // A list column has repetition levels first: all 0 (every level starts a row).
-    const defs = body.view8().slice();
-    body.reset();
-    body.append(defs);
-    body.append(defs);
-  }
+  // A list column has repetition levels first, all 0 (each level starts a row), then its definition levels.
+  if (path.length > 1) writeZeroLevels(body, n);
+  writeZeroLevels(body, n);
   w.dataPage(body.view8(), n, 'PLAIN');
   return w.finish(element, path, n, { null_count: BigInt(n) });
 }
@@ -196,15 +196,6 @@ export class StringDictBuffer implements ColumnBuffer {
     this.dict.reset();
   }
 
-  /** Row r's dictionary id (-1 for null) and the number of distinct values: for grouping rows. */
-  idAt(r: number): number {
-    return this.ids[r];
-  }
-
-  get distinct(): number {
-    return this.dict.size;
-  }
-
   encode(w: ChunkWriter, n: number): ColumnChunk {
     if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     scratch(n);
@@ -251,20 +242,6 @@ export class PlainStringBuffer implements ColumnBuffer {
     const at = data.length;
     const n = utf8.encodeInto(s, data.bytes.subarray(at + 4)).written;
     this.prefix(at, n);
-    this.at[row] = at;
-    data.length = at + 4 + n;
-    this.values++;
-  }
-
-  /** Row `row`'s value as bytes already encoded (the line's own bytes: no second UTF-8 encoding). */
-  setBytes(row: number, bytes: Uint8Array, start: number, end: number): void {
-    if (row >= this.at.length) this.at = growFilled(this.at, row, -1);
-    const data = this.data;
-    const n = end - start;
-    data.ensure(4 + n);
-    const at = data.length;
-    this.prefix(at, n);
-    data.bytes.set(bytes.subarray(start, end), at + 4);
     this.at[row] = at;
     data.length = at + 4 + n;
     this.values++;
