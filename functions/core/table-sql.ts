@@ -171,6 +171,9 @@ export interface AthenaTableOptions {
   projectionStart?: string;
 }
 
+/** An S3 location as a table wants it: ending in a slash. */
+const withSlash = (location: string) => (location.endsWith('/') ? location : `${location}/`);
+
 /**
  * Athena DDL for the JSON-lines table with partition projection (no crawler,
  * no MSCK REPAIR): `dt` as a date range up to NOW, `hour` as 00-23. The Hive
@@ -178,24 +181,47 @@ export interface AthenaTableOptions {
  * java.sql.Timestamp form it parses by default) and omitted keys as NULL.
  */
 export function athenaCreateTable(o: AthenaTableOptions): string {
-  const table = o.table ?? JSON_TABLE;
-  const location = o.location.endsWith('/') ? o.location : `${o.location}/`;
-  const cols = COLUMNS.map((c) => `  \`${c.name}\` ${ATHENA_TYPE[c.type]} COMMENT ${sqlString(c.doc)}`).join(
-    ',\n',
-  );
+  const location = withSlash(o.location);
+  return hiveTableDdl({
+    database: o.database,
+    table: o.table ?? JSON_TABLE,
+    comments: true,
+    format: {
+      serde: 'org.apache.hive.hcatalog.data.JsonSerDe',
+      input: 'org.apache.hadoop.mapred.TextInputFormat',
+      output: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+    },
+    location,
+    properties: tableProperties(location, o.projectionStart),
+  });
+}
+
+/** CREATE EXTERNAL TABLE for the schema's columns, partitioned by dt and hour: what differs per table is passed in. */
+function hiveTableDdl(o: {
+  database: string;
+  table: string;
+  comments: boolean;
+  format: { serde: string; input: string; output: string };
+  location: string;
+  properties: Record<string, string>;
+}): string {
+  const cols = COLUMNS.map(
+    (c) => `  \`${c.name}\` ${ATHENA_TYPE[c.type]}${o.comments ? ` COMMENT ${sqlString(c.doc)}` : ''}`,
+  ).join(',\n');
   const parts = PARTITION_COLUMNS.map((c) => `\`${c.name}\` ${ATHENA_TYPE[c.type]}`).join(', ');
-  return `CREATE EXTERNAL TABLE IF NOT EXISTS \`${o.database}\`.\`${table}\` (
+  const props = Object.entries(o.properties)
+    .map(([k, v]) => `  ${sqlString(k)} = ${sqlString(v)}`)
+    .join(',\n');
+  return `CREATE EXTERNAL TABLE IF NOT EXISTS \`${o.database}\`.\`${o.table}\` (
 ${cols}
 )
 PARTITIONED BY (${parts})
-ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'
-STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
-OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
-LOCATION ${sqlString(location)}
+ROW FORMAT SERDE ${sqlString(o.format.serde)}
+STORED AS INPUTFORMAT ${sqlString(o.format.input)}
+OUTPUTFORMAT ${sqlString(o.format.output)}
+LOCATION ${sqlString(o.location)}
 TBLPROPERTIES (
-${Object.entries(tableProperties(location, o.projectionStart))
-  .map(([k, v]) => `  ${sqlString(k)} = ${sqlString(v)}`)
-  .join(',\n')}
+${props}
 )`;
 }
 
@@ -210,7 +236,7 @@ export function tableProperties(
   projectionStart = '2024-01-01',
   classification = 'json',
 ): Record<string, string> {
-  const loc = location.endsWith('/') ? location : `${location}/`;
+  const loc = withSlash(location);
   return {
     'fwlake.schema_version': String(SCHEMA_VERSION),
     classification,
@@ -266,22 +292,18 @@ export function compactedTableProperties(): Record<string, string> {
  * below switch an hour from fresh to compacted in one step.
  */
 export function athenaCreateCompactedTable(o: { database: string; location: string }): string {
-  const location = o.location.endsWith('/') ? o.location : `${o.location}/`;
-  const cols = COLUMNS.map((c) => `  \`${c.name}\` ${ATHENA_TYPE[c.type]}`).join(',\n');
-  const parts = PARTITION_COLUMNS.map((c) => `\`${c.name}\` ${ATHENA_TYPE[c.type]}`).join(', ');
-  return `CREATE EXTERNAL TABLE IF NOT EXISTS \`${o.database}\`.\`${COMPACTED_TABLE}\` (
-${cols}
-)
-PARTITIONED BY (${parts})
-ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
-STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
-OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
-LOCATION ${sqlString(location)}
-TBLPROPERTIES (
-${Object.entries(compactedTableProperties())
-  .map(([k, v]) => `  ${sqlString(k)} = ${sqlString(v)}`)
-  .join(',\n')}
-)`;
+  return hiveTableDdl({
+    database: o.database,
+    table: COMPACTED_TABLE,
+    comments: false,
+    format: {
+      serde: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      input: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+      output: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+    },
+    location: withSlash(o.location),
+    properties: compactedTableProperties(),
+  });
 }
 
 /** Every schema column then the partition columns, quoted, optionally qualified: the select list of the view and of INSERT INTO. */
