@@ -40,7 +40,8 @@ export class DuckDbEngine implements QueryEngine {
   /** Runs are serialised: one connection, one statement at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
-  private runs = 0;
+  /** The view open() made is current for the first query only. */
+  private viewCurrent = true;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -98,12 +99,13 @@ export class DuckDbEngine implements QueryEngine {
     signal?.addEventListener('abort', interrupt, { once: true });
     let prepared: DuckDBPreparedStatement | undefined;
     try {
-      // The view names the warehouse's files as they are now: parts ingested or hours compacted
-      // since the last query are seen (open() made it once already, to fail early on an empty warehouse).
-      if (this.runs++ > 0)
+      // The view names the warehouse's files as they were when it was made: remade for every query
+      // after the first, so parts ingested and hours compacted since are seen.
+      if (!this.viewCurrent)
         await createWarehouseView(this.conn, this.warehouseDir).catch((e) => {
           throw failed(e);
         });
+      this.viewCurrent = false;
       prepared = await this.conn.prepare(toDuckDb(query.sql)).catch((e) => {
         throw failed(e);
       });
