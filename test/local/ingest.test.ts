@@ -101,6 +101,30 @@ describe('ingest of the shipped sample log', () => {
     assert.deepEqual(years, ['2025']);
   });
 
+  it('keeps at most 8 JSON parts open: hours interleaved past that continue in new parts, no line lost', async () => {
+    // One line in each of 10 hours, round after round: every switch closes the least recent part.
+    const line = readFileSync(SAMPLE, 'utf8')
+      .split('\n')
+      .find((l) => l.includes(' IN=')) as string;
+    const body = line.replace(/^\w{3} \d\d \d\d:\d\d:\d\d/, '');
+    const lines: string[] = [];
+    for (let round = 0; round < 3; round++)
+      for (let h = 0; h < 10; h++) lines.push(`Sep 17 ${String(h).padStart(2, '0')}:00:0${round}${body}`);
+    const input = join(tmp, 'interleaved.log');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const wh = join(tmp, 'interleaved');
+    const r = await ingestLocal(input, { warehouse: wh, referenceMs: REF });
+    assert.equal(r.stats.records, 30);
+    const parts = files(wh).filter((f) => f.startsWith('firewall/'));
+    assert.equal(
+      parts.length,
+      30,
+      'with 10 hours cycling through 8 open parts, each line lands in a new part',
+    );
+    const [{ n }] = await queryWarehouse(wh, 'SELECT count(*) AS n FROM firewall');
+    assert.equal(n, '30');
+  });
+
   it('reads gzip input (by its magic bytes) and gives it the same records', async () => {
     const gz = join(tmp, 'sample.log.gz');
     writeFileSync(gz, gzipSync(readFileSync(SAMPLE)));
