@@ -6,9 +6,9 @@
  *   split  bytes → lines (functions/core/lines.ts)
  *   parse  + parseLine per line (records built, then dropped)
  *   none   + ParquetPartWriter with uncompressed pages (columns, encodings, footers)
- *   CODEC  + the same with that page codec (e.g. gzip:1, gzip:6, zstd:3)
+ *   CODEC  + the same with that page codec (e.g. snappy, gzip:1, gzip:6, zstd:3)
  *
- * Usage: node --import tsx bench/stages.ts FILE [CODEC ...]   (default codecs: none gzip:1 gzip:6)
+ * Usage: node --import tsx bench/stages.ts FILE [CODEC ...]   (default codecs: none snappy gzip:1)
  * Pin it to one core (`taskset -c 0`) to compare with the issue's one-core goals. Each line
  * also shows the stage's CPU seconds (user + system), steadier than wall time on a busy machine.
  */
@@ -67,7 +67,7 @@ if (file === undefined) {
   console.error('usage: node --import tsx bench/stages.ts FILE [CODEC ...]');
   process.exit(2);
 }
-for (const stage of ['split', 'parse', ...(codecs.length > 0 ? codecs : ['none', 'gzip:1', 'gzip:6'])]) {
+for (const stage of ['split', 'parse', ...(codecs.length > 0 ? codecs : ['none', 'snappy', 'gzip:1'])]) {
   const r = await run(file, stage);
   const rate = Math.round(r.lines / r.seconds).toLocaleString('en-US');
   const size = stage === 'split' || stage === 'parse' ? '' : `  ${(r.bytes / 1e6).toFixed(1)} MB of Parquet`;

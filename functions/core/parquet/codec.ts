@@ -4,16 +4,20 @@
  *
  * - ZSTD: the best ratio for its speed, but node:zlib has it only from Node
  *   22.15 (Lambda's nodejs22.x/24.x runtimes have it; Node 20 does not).
+ * - SNAPPY: everywhere, by WebAssembly (snappy.ts): the fastest here, the
+ *   largest output.
  * - GZIP: everywhere; level 6 costs ~3x the time of level 1 for ~20% less.
- * `auto` picks ZSTD level 3 where the runtime has it, else GZIP level 1: ingest
- * parts are the write-optimised form of an hour (compaction rewrites each
- * finished hour grouped by source at a high zstd level), so ingest takes the
- * fast level. Measured on 1M generator lines, Node 20, one core: gzip 1 →
- * 79 MB in 5.4 s, gzip 6 → 65 MB in 8.1 s (codec `none`: 3.8 s).
+ * `auto` picks ZSTD level 3 where the runtime has it, else SNAPPY: ingest parts
+ * are the write-optimised form of an hour (compaction rewrites each finished
+ * hour grouped by source at a high zstd level), so ingest takes the fast codec.
+ * Page compression of 1M generator lines (~267 MB of pages), one core, CPU
+ * seconds over codec `none` (`bench/stages.ts`): Node 20 snappy +0.6 s (110 MB),
+ * gzip 1 +1.2 s (79 MB), gzip 6 +3.5 s (65 MB); Node 24 zstd 1 +0.5 s (70 MB).
  */
 import * as zlib from 'node:zlib';
+import { snappyCompress } from './snappy.ts';
 
-export type CodecName = 'GZIP' | 'ZSTD' | 'UNCOMPRESSED';
+export type CodecName = 'GZIP' | 'ZSTD' | 'SNAPPY' | 'UNCOMPRESSED';
 
 export interface Codec {
   readonly name: CodecName;
@@ -36,9 +40,11 @@ export function zstdCodec(level: number): Codec {
   return { name: 'ZSTD', compress: (input) => z(input, { params: { [ZSTD_LEVEL_PARAM]: level } }) };
 }
 
+export const SNAPPY: Codec = { name: 'SNAPPY', compress: snappyCompress };
+
 export const UNCOMPRESSED: Codec = { name: 'UNCOMPRESSED', compress: (input) => input };
 
-/** Codec choice as a user writes it: `auto`, `gzip`, `gzip:1`, `zstd`, `zstd:3`, `none`. */
+/** Codec choice as a user writes it: `auto`, `snappy`, `gzip`, `gzip:1`, `zstd`, `zstd:3`, `none`. */
 export function parseCodec(spec: string): Codec {
   const [name, levelText] = spec.toLowerCase().split(':');
   const level = levelText === undefined ? undefined : Number(levelText);
@@ -46,7 +52,11 @@ export function parseCodec(spec: string): Codec {
     throw new Error(`bad compression level in "${spec}"`);
   switch (name) {
     case 'auto':
-      return hasZstd() ? zstdCodec(level ?? 3) : gzipCodec(level ?? 1);
+      if (level !== undefined) throw new Error(`"auto" takes no level ("${spec}")`);
+      return hasZstd() ? zstdCodec(3) : SNAPPY;
+    case 'snappy':
+      if (level !== undefined) throw new Error(`snappy has no levels ("${spec}")`);
+      return SNAPPY;
     case 'gzip':
       return gzipCodec(level ?? 6);
     case 'zstd':
@@ -54,6 +64,8 @@ export function parseCodec(spec: string): Codec {
     case 'none':
       return UNCOMPRESSED;
     default:
-      throw new Error(`unknown Parquet compression "${spec}" (auto, gzip[:level], zstd[:level], none)`);
+      throw new Error(
+        `unknown Parquet compression "${spec}" (auto, snappy, gzip[:level], zstd[:level], none)`,
+      );
   }
 }
