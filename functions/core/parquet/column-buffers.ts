@@ -127,20 +127,27 @@ function encodeAllNull(w: ChunkWriter, element: SchemaElement, path: string[], n
 class StringDictionary {
   private map = new Map<string, number>();
   private keys: string[] = [];
-  /** The last key looked up: hosts, prefixes, interfaces and flags often repeat line after line. */
-  private lastKey: string | null = null;
-  private lastId = -1;
+  /**
+   * Recent keys in 64 slots picked by length and last character, in front of the Map:
+   * hosts, prefixes, interfaces, protocols and flags are few per part, and most lines
+   * find theirs here by one comparison (the same string object, from the parser's
+   * caches, compares by pointer) instead of a Map lookup that hashes the string.
+   */
+  private readonly recentKeys: (string | null)[] = new Array<string | null>(64).fill(null);
+  private readonly recentIds = new Int32Array(64);
 
   id(s: string): number {
-    if (s === this.lastKey) return this.lastId;
+    const n = s.length;
+    const slot = (n * 7 + s.charCodeAt(n - 1)) & 63;
+    if (this.recentKeys[slot] === s) return this.recentIds[slot];
     let id = this.map.get(s);
     if (id === undefined) {
       id = this.keys.length;
       this.map.set(s, id);
       this.keys.push(s);
     }
-    this.lastKey = s;
-    this.lastId = id;
+    this.recentKeys[slot] = s;
+    this.recentIds[slot] = id;
     return id;
   }
 
@@ -151,8 +158,7 @@ class StringDictionary {
   reset(): void {
     this.map = new Map();
     this.keys = [];
-    this.lastKey = null;
-    this.lastId = -1;
+    this.recentKeys.fill(null);
   }
 
   writePage(w: ChunkWriter): void {
