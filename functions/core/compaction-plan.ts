@@ -24,9 +24,35 @@
  * Digests, not clocks: a late part is noticed whatever its LastModified, and
  * a part that slips in while an hour is being compacted only makes the next
  * run compact that hour once more.
+ *
+ * With a registry of fresh hours (Athena: firewall_fresh_hours, see
+ * core/fresh-hours.ts; given as `registered`), the plan also says which
+ * registrations to add and remove:
+ * - register: every hour to (re)compact and every open hour with fresh parts
+ *   that is not registered. Registering first is step 0 of a (re)compaction
+ *   (the view must read the hour fresh before its compacted partition is
+ *   touched); for open hours it repairs a registration ingest could not make
+ *   (an object parked in the dead-letter queue, parts written before the
+ *   registry existed).
+ * - deregister: finished hours that are up to date (their compacted partition
+ *   holds exactly the parts listed now) yet registered (a run that died after
+ *   its marker, a late part that registered an hour and was compacted since),
+ *   and finished hours with nothing left at all. The registrations are read
+ *   once per run (one GetPartitions call while the registry is small: it
+ *   only holds the open hours and those waiting for compaction); removing
+ *   every up-to-date hour's registration blindly instead would cost a call per
+ *   25 hours of the whole lake on every run.
+ * An hour compacted by this run is deregistered by its own last step, and a
+ * removed hour (no fresh part left) after its compacted data is gone.
  */
 import { createHash } from 'node:crypto';
-import { COMPACTED_PREFIX, JSON_PREFIX, MARKER_PREFIX, PARQUET_PREFIX } from './lake-layout.ts';
+import {
+  COMPACTED_PREFIX,
+  FRESH_HOURS_TABLE,
+  JSON_PREFIX,
+  MARKER_PREFIX,
+  PARQUET_PREFIX,
+} from './lake-layout.ts';
 
 /** Default grace period after an hour's end before it is compacted. */
 export const DEFAULT_GRACE_MS = 15 * 60_000;
@@ -54,6 +80,8 @@ export interface HourPlan extends Hour {
   staleMarkers: string[];
   /** Compacted objects of the hour listed now (replaced, or removed). */
   staleOutputs: string[];
+  /** Registered as fresh when listed (always false without a registry). */
+  registered: boolean;
 }
 
 export interface CompactionPlan {
@@ -65,7 +93,11 @@ export interface CompactionPlan {
   upToDate: number;
   /** Hours not finished yet (left fresh). */
   open: number;
-  /** Listed keys that are not where a part can be: reported, never guessed at. */
+  /** Hours to register as fresh before any compaction step (empty without a registry). */
+  register: Hour[];
+  /** Up-to-date or empty finished hours still registered as fresh: their registration goes. */
+  deregister: Hour[];
+  /** Listed keys that are not where a part can be, and registered values that are not hours: reported, never guessed at. */
   unrecognised: string[];
 }
 
@@ -127,6 +159,11 @@ export interface PlanInput {
   compacted: readonly ListedObject[];
   /** Objects under firewall_compacted_markers/. */
   markers: readonly ListedObject[];
+  /**
+   * The hours registered as fresh now (Athena's registry). Absent where there
+   * is no registry (locally): then `register` and `deregister` stay empty.
+   */
+  registered?: readonly Hour[];
   nowMs: number;
   graceMs?: number;
 }
@@ -136,6 +173,7 @@ interface HourState extends Hour {
   outputs: string[];
   markers: string[];
   markerDigests: string[];
+  registered: boolean;
 }
 
 export function planCompaction(input: PlanInput): CompactionPlan {
@@ -146,7 +184,15 @@ export function planCompaction(input: PlanInput): CompactionPlan {
     const id = hourPath(h);
     let s = hours.get(id);
     if (s === undefined) {
-      s = { dt: h.dt, hour: h.hour, inputs: [], outputs: [], markers: [], markerDigests: [] };
+      s = {
+        dt: h.dt,
+        hour: h.hour,
+        inputs: [],
+        outputs: [],
+        markers: [],
+        markerDigests: [],
+        registered: false,
+      };
       hours.set(id, s);
     }
     return s;
@@ -171,11 +217,26 @@ export function planCompaction(input: PlanInput): CompactionPlan {
       s.markerDigests.push(m[1]);
     }
   }
-  const plan: CompactionPlan = { compact: [], remove: [], upToDate: 0, open: 0, unrecognised };
+  for (const h of input.registered ?? []) {
+    if (isValidHour(h)) stateOf(h).registered = true;
+    else unrecognised.push(`${FRESH_HOURS_TABLE} partition ${JSON.stringify([h.dt, h.hour])}`);
+  }
+  const withRegistry = input.registered !== undefined;
+  const plan: CompactionPlan = {
+    compact: [],
+    remove: [],
+    upToDate: 0,
+    open: 0,
+    register: [],
+    deregister: [],
+    unrecognised,
+  };
+  const hourOf = (s: HourState): Hour => ({ dt: s.dt, hour: s.hour });
   const ordered = [...hours.values()].sort((a, b) => hourStartMs(a) - hourStartMs(b));
   for (const s of ordered) {
     if (!isFinished(s, input.nowMs, graceMs)) {
       plan.open++;
+      if (withRegistry && s.inputs.length > 0 && !s.registered) plan.register.push(hourOf(s));
       continue;
     }
     const inputs = [...s.inputs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -187,13 +248,17 @@ export function planCompaction(input: PlanInput): CompactionPlan {
       digest,
       staleMarkers: [...s.markers].sort(),
       staleOutputs: [...s.outputs].sort(),
+      registered: s.registered,
     };
     if (inputs.length === 0) {
       if (s.markers.length > 0 || s.outputs.length > 0) plan.remove.push(entry);
+      else if (s.registered) plan.deregister.push(hourOf(s)); // nothing left to read either way
     } else if (s.markerDigests.length === 1 && s.markerDigests[0] === digest) {
       plan.upToDate++;
+      if (s.registered) plan.deregister.push(hourOf(s));
     } else {
       plan.compact.push(entry);
+      if (withRegistry && !s.registered) plan.register.push(hourOf(s));
     }
   }
   return plan;

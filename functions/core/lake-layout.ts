@@ -9,10 +9,14 @@
  *   firewall_compacted/...                               closed hours rewritten as Parquet by compaction
  *                                                                                         → table firewall_compacted
  *   firewall_compacted_markers/dt=D/hour=HH/<digest>.json  which hours are compacted, from which parts
+ *   firewall_fresh_hours/                                nothing, ever: the location of the Glue table
+ *                                                        firewall_fresh_hours, whose partitions name the
+ *                                                        hours the Athena view reads from the fresh tables
  *   quarantine/<source>-<n>.json.gz                      lines that could not be parsed
  *
  * `firewall`, what every saved query reads, is a view: each hour from the
  * compacted table once that hour is compacted, else from the fresh tables.
+ * (In Athena "else" is explicit: the hours registered in firewall_fresh_hours.)
  * (The JSON prefix keeps its first name, `firewall/`, so lakes written before
  * Parquet existed stay readable without moving a byte.)
  */
@@ -29,6 +33,12 @@ export const COMPACTED_PREFIX = 'firewall_compacted';
  * name, so a marker there would be read as a (broken) Parquet file.
  */
 export const MARKER_PREFIX = `${COMPACTED_PREFIX}_markers`;
+/**
+ * Location of the table firewall_fresh_hours. Nothing is written there: the
+ * table exists for its Glue partitions (one per hour the Athena view reads
+ * fresh), which the view reads as `firewall_fresh_hours$partitions`.
+ */
+export const FRESH_HOURS_PREFIX = 'firewall_fresh_hours';
 /** Prefix (folder) of quarantined lines. */
 export const QUARANTINE_PREFIX = 'quarantine';
 
@@ -36,5 +46,7 @@ export const QUARANTINE_PREFIX = 'quarantine';
 export const JSON_TABLE = 'firewall_json';
 export const PARQUET_TABLE = 'firewall_parquet';
 export const COMPACTED_TABLE = 'firewall_compacted';
+/** Glue table with no data whose partitions (dt, hour) are the hours the Athena view reads fresh. */
+export const FRESH_HOURS_TABLE = 'firewall_fresh_hours';
 /** The view every saved query reads. */
 export const RECORDS_VIEW = 'firewall';

@@ -4,9 +4,11 @@
  * the same layout with explicit column types, never by guessing from data.
  */
 import { COMPACTED_ZSTD_LEVEL } from './compaction-format.ts';
+import { FRESH_HOURS_STORAGE } from './fresh-hours.ts';
 import {
   COMPACTED_PREFIX,
   COMPACTED_TABLE,
+  FRESH_HOURS_TABLE,
   JSON_PREFIX,
   JSON_TABLE,
   MARKER_PREFIX,
@@ -200,14 +202,17 @@ export function athenaCreateTable(o: AthenaTableOptions): string {
 function hiveTableDdl(o: {
   database: string;
   table: string;
+  /** Default: the schema's columns. */
+  columns?: readonly { name: string; type: string; doc: string }[];
   comments: boolean;
   format: { serde: string; input: string; output: string };
   location: string;
   properties: Record<string, string>;
 }): string {
-  const cols = COLUMNS.map(
-    (c) => `  \`${c.name}\` ${ATHENA_TYPE[c.type]}${o.comments ? ` COMMENT ${sqlString(c.doc)}` : ''}`,
-  ).join(',\n');
+  const columns = o.columns ?? COLUMNS.map((c) => ({ name: c.name, type: ATHENA_TYPE[c.type], doc: c.doc }));
+  const cols = columns
+    .map((c) => `  \`${c.name}\` ${c.type}${o.comments ? ` COMMENT ${sqlString(c.doc)}` : ''}`)
+    .join(',\n');
   const parts = PARTITION_COLUMNS.map((c) => `\`${c.name}\` ${ATHENA_TYPE[c.type]}`).join(', ');
   const props = Object.entries(o.properties)
     .map(([k, v]) => `  ${sqlString(k)} = ${sqlString(v)}`)
@@ -287,9 +292,9 @@ export function compactedTableProperties(): Record<string, string> {
 
 /**
  * Athena DDL of firewall_compacted: Parquet, partitioned by dt and hour, with
- * partitions registered in Glue (no projection). A partition exists only
- * once INSERT INTO has finished writing it, which is what lets the view
- * below switch an hour from fresh to compacted in one step.
+ * partitions registered in Glue (no projection): INSERT INTO adds an hour's
+ * partition once it has written its files. Which hours the view reads from
+ * here is the registry's decision (firewall_fresh_hours, below).
  */
 export function athenaCreateCompactedTable(o: { database: string; location: string }): string {
   return hiveTableDdl({
@@ -306,6 +311,25 @@ export function athenaCreateCompactedTable(o: { database: string; location: stri
   });
 }
 
+/**
+ * Athena DDL of firewall_fresh_hours: one unused column, partitioned by dt and
+ * hour, partitions registered in Glue (no projection: the partitions ARE the
+ * registry of hours the view reads fresh), nothing ever written under the
+ * location. For running by hand; the stack defines the same table.
+ */
+export function athenaCreateFreshHoursTable(o: { database: string; location: string }): string {
+  const s = FRESH_HOURS_STORAGE;
+  return hiveTableDdl({
+    database: o.database,
+    table: FRESH_HOURS_TABLE,
+    columns: [{ name: s.column.name, type: s.column.type, doc: s.column.comment }],
+    comments: true,
+    format: { serde: s.serializationLibrary, input: s.inputFormat, output: s.outputFormat },
+    location: withSlash(o.location),
+    properties: { 'fwlake.schema_version': String(SCHEMA_VERSION), classification: 'json' },
+  });
+}
+
 /** Every schema column then the partition columns, quoted, optionally qualified: the select list of the view and of INSERT INTO. */
 export function athenaSelectList(qualifier?: string): string {
   const q = qualifier === undefined ? '' : `${ident(qualifier)}.`;
@@ -318,25 +342,40 @@ export function athenaTableName(database: string, table: string): string {
 }
 
 /**
- * The `firewall` view in Athena (Trino SQL): every compacted hour from
- * firewall_compacted, every other hour from the fresh tables (firewall_json
- * UNION ALL firewall_parquet). "Compacted" means "has a partition in Glue"
- * (`firewall_compacted$partitions`), and INSERT INTO adds the partition only
- * when its files are written, so an hour moves from fresh to compacted in one
- * step; compaction drops the partition before rewriting an hour, which moves
- * it back to fresh for the duration.
+ * The `firewall` view in Athena (Trino SQL): every hour exactly once, either
+ * fresh or compacted, decided by the registry of fresh hours (the Glue
+ * partitions of firewall_fresh_hours, read as its `$partitions` table; see
+ * core/fresh-hours.ts):
+ *
+ * - a registered hour comes from the fresh tables, each joined (INNER JOIN on
+ *   dt and hour) with the registry. An inner join whose build side is small
+ *   is what Trino's dynamic filtering turns into dynamic partition pruning on
+ *   a Hive table: the fresh partitions of an unregistered (compacted) hour are
+ *   never read, so they are neither scanned nor billed. Each fresh table is
+ *   joined on its own, so the join's probe side is the table scan itself.
+ *   `$partitions` has one row per partition: the join duplicates nothing.
+ * - any other hour comes from firewall_compacted. The anti-join (NOT EXISTS)
+ *   sits on the compacted side, where it only drops the few hours being
+ *   rebuilt or read fresh; the query's own dt/hour filter still prunes it.
+ *
+ * Ingest registers an hour when it writes a part to it; compaction registers
+ * an hour before touching its compacted partition and removes the
+ * registration only once that partition is complete, which switches the hour
+ * from fresh to compacted in one step.
  */
 export function athenaViewSql(database: string): string {
-  const compactedPartitions = athenaTableName(database, `${COMPACTED_TABLE}$partitions`);
+  const registry = athenaTableName(database, `${FRESH_HOURS_TABLE}$partitions`);
+  const fresh = (table: string, alias: string) => [
+    `SELECT ${athenaSelectList(alias)} FROM ${athenaTableName(database, table)} AS ${ident(alias)}`,
+    `INNER JOIN ${registry} AS "r" ON "r"."dt" = ${ident(alias)}."dt" AND "r"."hour" = ${ident(alias)}."hour"`,
+  ];
   return [
-    `SELECT ${athenaSelectList()} FROM ${athenaTableName(database, COMPACTED_TABLE)}`,
+    `SELECT ${athenaSelectList('c')} FROM ${athenaTableName(database, COMPACTED_TABLE)} AS "c"`,
+    `WHERE NOT EXISTS (SELECT 1 FROM ${registry} AS "r" WHERE "r"."dt" = "c"."dt" AND "r"."hour" = "c"."hour")`,
     'UNION ALL',
-    `SELECT ${athenaSelectList('fresh')} FROM (`,
-    `  SELECT ${athenaSelectList()} FROM ${athenaTableName(database, JSON_TABLE)}`,
-    '  UNION ALL',
-    `  SELECT ${athenaSelectList()} FROM ${athenaTableName(database, PARQUET_TABLE)}`,
-    ') AS fresh',
-    `WHERE NOT EXISTS (SELECT 1 FROM ${compactedPartitions} AS p WHERE p."dt" = fresh."dt" AND p."hour" = fresh."hour")`,
+    ...fresh(JSON_TABLE, 'j'),
+    'UNION ALL',
+    ...fresh(PARQUET_TABLE, 'p'),
   ].join('\n');
 }
 

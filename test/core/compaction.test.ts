@@ -18,7 +18,9 @@ import {
 import { COLUMNS } from '../../functions/core/schema.ts';
 import {
   athenaCreateCompactedTable,
+  athenaCreateFreshHoursTable,
   athenaCreateView,
+  athenaSelectList,
   athenaViewSql,
   compactedTableProperties,
   duckdbCreateView,
@@ -138,6 +140,79 @@ describe('planCompaction', () => {
     ]);
   });
 
+  describe('with the registry of fresh hours (Athena)', () => {
+    const h = (dt: string, hour: string) => ({ dt, hour });
+    const h21 = h('2026-09-17', '21');
+    const upToDate21 = {
+      compacted: [obj('firewall_compacted/dt=2026-09-17/hour=21/x_00000')],
+      markers: [obj(markerKey(h21, digest21))],
+    };
+
+    it('registers the hours to compact and open hours with parts, unless registered already', () => {
+      const p = planCompaction({
+        fresh,
+        compacted: [],
+        markers: [],
+        registered: [h('2026-09-17', '22')],
+        nowMs: NOW,
+      });
+      assert.deepEqual(
+        p.compact.map((x) => [x.hour, x.registered]),
+        [
+          ['21', false],
+          ['22', true],
+        ],
+      );
+      // 21 to compact, 00 still open; 22 is registered already.
+      assert.deepEqual(p.register, [h('2026-09-17', '21'), h('2026-09-18', '00')]);
+      assert.deepEqual(p.deregister, []);
+    });
+
+    it('de-registers an up-to-date hour still registered, and a finished hour with nothing left', () => {
+      const p = planCompaction({
+        fresh,
+        ...upToDate21,
+        registered: [h21, h('2026-09-17', '22'), h('2026-09-17', '05'), h('2026-09-18', '00')],
+        nowMs: NOW,
+      });
+      assert.equal(p.upToDate, 1);
+      // 21 is up to date; 05 has neither parts nor compacted data; 22 is to compact (its own step 6); 00 is open.
+      assert.deepEqual(p.deregister, [h('2026-09-17', '05'), h21]);
+      assert.deepEqual(p.register, []);
+    });
+
+    it('an up-to-date hour that is not registered is left alone (the view reads it compacted)', () => {
+      const p = planCompaction({ fresh, ...upToDate21, registered: [], nowMs: NOW });
+      assert.deepEqual(p.deregister, []);
+      assert.deepEqual(p.register, [h('2026-09-17', '22'), h('2026-09-18', '00')]);
+    });
+
+    it('a removed hour says whether it was registered; registered values that are not hours are reported', () => {
+      const p = planCompaction({
+        fresh: [],
+        compacted: [obj('firewall_compacted/dt=2026-09-17/hour=20/x_00000')],
+        markers: [],
+        registered: [h('2026-09-17', '20'), h('2026-09-17', '7'), h("x' OR 1=1", '00')],
+        nowMs: NOW,
+      });
+      assert.deepEqual(
+        p.remove.map((x) => [x.hour, x.registered]),
+        [['20', true]],
+      );
+      assert.deepEqual(p.deregister, [], 'a removed hour is de-registered by its own last step');
+      assert.deepEqual(p.unrecognised, [
+        'firewall_fresh_hours partition ["2026-09-17","7"]',
+        'firewall_fresh_hours partition ["x\' OR 1=1","00"]',
+      ]);
+    });
+
+    it('without a registry (locally) nothing is registered or de-registered', () => {
+      const p = planCompaction({ fresh, compacted: [], markers: [], nowMs: NOW });
+      assert.deepEqual([p.register, p.deregister], [[], []]);
+      assert.equal(p.compact[0].registered, false);
+    });
+  });
+
   it('the digest does not depend on listing order', () => {
     assert.equal(inputsDigest([...fresh].reverse()), inputsDigest(fresh));
     assert.notEqual(inputsDigest(fresh), inputsDigest(fresh.slice(1)));
@@ -237,7 +312,57 @@ describe('statements', () => {
     assert.equal(json.columns.length, COLUMNS.length + 2);
     assert.deepEqual(json.columns[0], { name: 'ts', type: 'timestamp(3)' });
     assert.ok(json.columns.some((c: { type: string }) => c.type === 'array(varchar)'));
-    assert.match(json.originalSql, /"firewall_compacted\$partitions"/);
+    assert.match(json.originalSql, /"firewall_fresh_hours\$partitions"/);
+  });
+
+  it('the view: the fresh tables each INNER JOINed with the registry of fresh hours, the compacted table without them', () => {
+    const sql = athenaViewSql('fwlake');
+    const registry = '"fwlake"."firewall_fresh_hours$partitions"';
+    const branches = sql.split('\nUNION ALL\n');
+    assert.equal(branches.length, 3);
+    const [compacted, json, parquet] = branches;
+    // Compacted side: every compacted hour except the registered ones (an anti-join on the small side).
+    assert.equal(
+      compacted,
+      [
+        `SELECT ${athenaSelectList('c')} FROM "fwlake"."firewall_compacted" AS "c"`,
+        `WHERE NOT EXISTS (SELECT 1 FROM ${registry} AS "r" WHERE "r"."dt" = "c"."dt" AND "r"."hour" = "c"."hour")`,
+      ].join('\n'),
+    );
+    // Fresh side: an inner join on the partition columns (what dynamic partition pruning acts on), no NOT EXISTS.
+    for (const [branch, table, a] of [
+      [json, 'firewall_json', 'j'],
+      [parquet, 'firewall_parquet', 'p'],
+    ]) {
+      assert.equal(
+        branch,
+        [
+          `SELECT ${athenaSelectList(a)} FROM "fwlake"."${table}" AS "${a}"`,
+          `INNER JOIN ${registry} AS "r" ON "r"."dt" = "${a}"."dt" AND "r"."hour" = "${a}"."hour"`,
+        ].join('\n'),
+      );
+      assert.doesNotMatch(branch, /NOT EXISTS|LEFT|OUTER|firewall_compacted/);
+    }
+    assert.equal(sql.match(/NOT EXISTS/g)?.length, 1, 'the only anti-join is on the compacted side');
+    assert.doesNotMatch(
+      sql,
+      /firewall_compacted\$partitions/,
+      'compaction state is the registry, not the compacted partitions',
+    );
+  });
+
+  it('the registry table: one unused column, partitioned by dt and hour, no projection, under firewall_fresh_hours/', () => {
+    const ddl = athenaCreateFreshHoursTable({
+      database: 'fwlake',
+      location: 's3://lake/firewall_fresh_hours',
+    });
+    assert.match(
+      ddl,
+      /^CREATE EXTERNAL TABLE IF NOT EXISTS `fwlake`.`firewall_fresh_hours` \(\n {2}`unused` string COMMENT /,
+    );
+    assert.match(ddl, /PARTITIONED BY \(`dt` string, `hour` string\)/);
+    assert.match(ddl, /LOCATION 's3:\/\/lake\/firewall_fresh_hours\/'/);
+    assert.doesNotMatch(ddl, /projection/);
   });
 
   it('the view and the INSERT parse as Trino SQL', () => {
