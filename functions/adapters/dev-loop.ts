@@ -6,6 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { SQSEvent } from 'aws-lambda';
+import { NO_FRESH_HOUR_REGISTRY } from '../core/fresh-hours.ts';
 import { RAW_PREFIX } from '../core/object-key.ts';
 import type { PartFormat } from '../core/part-format.ts';
 import type { IngestFailure, IngestMetrics, IngestReport } from './ingest-metrics.ts';
@@ -52,6 +53,8 @@ export async function startDevLoop(opts: {
   const handler = createIngestHandler({
     s3: server.client,
     lakeBucket: 'lake',
+    // No Glue here: the local (DuckDB) view picks each hour's files from the markers.
+    freshHours: () => NO_FRESH_HOUR_REGISTRY,
     metrics,
     format: opts.format,
     log: () => {},

@@ -18,6 +18,13 @@
  *   parts are deleted in every partition this run wrote to, under both
  *   record folders (an attempt before a format switch wrote the other one),
  *   and in quarantine/.
+ * - Fresh hours: then every hour the run wrote a record part to is
+ *   registered in the fresh-hour registry (Athena's view reads a registered
+ *   hour from the fresh tables; see core/fresh-hours.ts), last, so the view
+ *   switches such an hour to fresh only once its parts are all there. A
+ *   registration that fails fails the object (SQS retries it, and re-ingest
+ *   is idempotent): a part of an hour already compacted would otherwise stay
+ *   out of the view until the next compaction run.
  *
  * Remaining gaps, by design:
  * - Partitions a previous attempt wrote and this one did not are not scanned
@@ -33,6 +40,8 @@
  *   the writer buffers, MAX_BUFFERED_ROWS).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Hour } from '../core/compaction-plan.ts';
+import { type FreshHourRegistry, hoursOfPartitions } from '../core/fresh-hours.ts';
 import { type IngestStats, ingestLines } from '../core/ingest.ts';
 import { JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX } from '../core/lake-layout.ts';
 import { splitLines } from '../core/lines.ts';
@@ -51,6 +60,8 @@ export interface S3IngestOptions {
   /** Read this version (from the event) when the bucket is versioned. */
   versionId?: string;
   lakeBucket: string;
+  /** Where the hours written are registered as fresh (Glue in the Lambda, a no-op locally). */
+  freshHours: FreshHourRegistry;
   /** Epoch ms: the reference time when the object has no LastModified. Default Date.now(). */
   now?: number;
   /** How records are stored: gzip JSON lines (default) or Parquet. */
@@ -71,6 +82,8 @@ export interface S3IngestResult {
   parts: WrittenPart[];
   /** Keys of an earlier attempt's extra parts, deleted. */
   staleDeleted: string[];
+  /** The hours written to, registered as fresh. */
+  freshHours: Hour[];
 }
 
 export async function ingestS3Object(o: S3IngestOptions): Promise<S3IngestResult> {
@@ -105,6 +118,8 @@ export async function ingestS3Object(o: S3IngestOptions): Promise<S3IngestResult
     ...recordPartitions.flatMap((p) => [prefixOf(JSON_PREFIX, p), prefixOf(PARQUET_PREFIX, p)]),
     prefixOf(QUARANTINE_PREFIX, ''),
   ]);
+  const freshHours = hoursOfPartitions(recordPartitions);
+  await o.freshHours.register(freshHours);
   return {
     sourceId,
     stats,
@@ -114,5 +129,6 @@ export async function ingestS3Object(o: S3IngestOptions): Promise<S3IngestResult
     referenceMs,
     parts: [...store.written],
     staleDeleted,
+    freshHours,
   };
 }

@@ -13,6 +13,7 @@
  */
 import { type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { FreshHourRegistry } from '../core/fresh-hours.ts';
 import type { PartFormat } from '../core/part-format.ts';
 import { type ObjectRef, objectsOfMessage } from '../core/s3-event.ts';
 import type { IngestMetrics } from './ingest-metrics.ts';
@@ -23,6 +24,11 @@ export interface IngestHandlerDeps {
   /** The lake bucket, or a function reading it (the environment, at invocation time). */
   lakeBucket: string | (() => string | undefined);
   metrics: IngestMetrics;
+  /**
+   * The registry of fresh hours for a lake bucket (GlueFreshHours in the
+   * Lambda; NO_FRESH_HOUR_REGISTRY where there is no Glue, as in fwlake dev).
+   */
+  freshHours: (lakeBucket: string) => FreshHourRegistry;
   /** How records are stored (quarantine is JSON lines either way). Default json. */
   format?: PartFormat;
   /** For tests: multipart part size. */
@@ -38,6 +44,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   return async (event) => {
     const lakeBucket = typeof deps.lakeBucket === 'string' ? deps.lakeBucket : deps.lakeBucket();
     if (!lakeBucket) throw new Error('LAKE_BUCKET is not set');
+    const freshHours = deps.freshHours(lakeBucket);
     const batchItemFailures: SQSBatchItemFailure[] = [];
     // The same object named twice in one batch (duplicate delivery) is ingested once; both messages share the outcome.
     const outcomes = new Map<string, Promise<S3IngestResult | null>>();
@@ -59,7 +66,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
         const id = `${ref.bucket}\n${ref.key}\n${ref.versionId ?? ''}\n${ref.eTag ?? ''}`;
         let outcome = outcomes.get(id);
         if (outcome === undefined) {
-          outcome = ingestOne(ref, lakeBucket, deps, log);
+          outcome = ingestOne(ref, lakeBucket, freshHours, deps, log);
           outcomes.set(id, outcome);
         }
         try {
@@ -83,6 +90,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
 async function ingestOne(
   ref: ObjectRef,
   lakeBucket: string,
+  freshHours: FreshHourRegistry,
   deps: IngestHandlerDeps,
   log: (line: string) => void,
 ): Promise<S3IngestResult | null> {
@@ -95,6 +103,7 @@ async function ingestOne(
       key: ref.key,
       versionId: ref.versionId,
       lakeBucket,
+      freshHours,
       now: Date.now(),
       format: deps.format,
       partSize: deps.partSize,

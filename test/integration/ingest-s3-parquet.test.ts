@@ -20,6 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createIngestHandler, type IngestHandler } from '../../functions/adapters/sqs-ingest.ts';
+import { NO_FRESH_HOUR_REGISTRY } from '../../functions/core/fresh-hours.ts';
 import { JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX } from '../../functions/core/lake-layout.ts';
 import { sourceId } from '../../functions/core/object-key.ts';
 import { MAX_BUFFERED_ROWS } from '../../functions/core/parquet-parts.ts';
@@ -56,7 +57,9 @@ const capture = new CapturedMetrics();
 before(async () => {
   s3 = await startS3rver();
   tmp = await mkdtemp(join(tmpdir(), 'fwlake-ingest-s3-parquet-'));
-  const deps = { s3: s3.client, lakeBucket: 'lake', metrics: capture, log: () => {} };
+  // No Glue here: what ingest registers is tested in ingest-fresh-hours.test.ts.
+  const freshHours = () => NO_FRESH_HOUR_REGISTRY;
+  const deps = { s3: s3.client, lakeBucket: 'lake', freshHours, metrics: capture, log: () => {} };
   parquet = createIngestHandler({ ...deps, format: 'parquet' });
   json = createIngestHandler({ ...deps, format: 'json' });
 });

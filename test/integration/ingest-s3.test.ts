@@ -22,6 +22,7 @@ import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-s
 import { PowertoolsIngestMetrics } from '../../functions/adapters/ingest-metrics.ts';
 import { ingestS3Object } from '../../functions/adapters/s3-ingest.ts';
 import { createIngestHandler, type IngestHandler } from '../../functions/adapters/sqs-ingest.ts';
+import { NO_FRESH_HOUR_REGISTRY } from '../../functions/core/fresh-hours.ts';
 import { sourceId } from '../../functions/core/object-key.ts';
 import { queryWarehouse } from '../support/duckdb.ts';
 import {
@@ -46,11 +47,19 @@ let s3: S3rverHandle;
 let tmp: string;
 let handler: IngestHandler;
 const capture = new CapturedMetrics();
+/** No Glue here: what ingest registers is tested in ingest-fresh-hours.test.ts. */
+const freshHours = () => NO_FRESH_HOUR_REGISTRY;
 
 before(async () => {
   s3 = await startS3rver();
   tmp = await mkdtemp(join(tmpdir(), 'fwlake-ingest-s3-'));
-  handler = createIngestHandler({ s3: s3.client, lakeBucket: 'lake', metrics: capture, log: () => {} });
+  handler = createIngestHandler({
+    s3: s3.client,
+    lakeBucket: 'lake',
+    freshHours,
+    metrics: capture,
+    log: () => {},
+  });
 });
 after(async () => {
   await s3?.stop();
@@ -303,7 +312,13 @@ describe('ingest Lambda on S3 (s3rver)', () => {
     const key = 'raw/mha.can.local/2026/09/17/metrics.log.gz';
     const etag = await putRaw(key, sampleGz);
     // The same object ingested directly: the stats the handler must publish.
-    const direct = await ingestS3Object({ s3: s3.client, rawBucket: 'raw', key, lakeBucket: 'lake' });
+    const direct = await ingestS3Object({
+      s3: s3.client,
+      rawBucket: 'raw',
+      key,
+      lakeBucket: 'lake',
+      freshHours: NO_FRESH_HOUR_REGISTRY,
+    });
 
     const metrics = new Metrics({ namespace: 'fwlake', serviceName: 'ingest' });
     const emf: Record<string, unknown>[] = [];
@@ -315,7 +330,13 @@ describe('ingest Lambda on S3 (s3rver)', () => {
     });
     const logs: string[] = [];
     const sink = new PowertoolsIngestMetrics(metrics, (l) => logs.push(l));
-    const h = createIngestHandler({ s3: s3.client, lakeBucket: 'lake', metrics: sink, log: () => {} });
+    const h = createIngestHandler({
+      s3: s3.client,
+      lakeBucket: 'lake',
+      freshHours,
+      metrics: sink,
+      log: () => {},
+    });
     assert.deepEqual(await h(sqs(message(key, etag))), { batchItemFailures: [] });
 
     assert.equal(emf.length, 1);
