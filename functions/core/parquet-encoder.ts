@@ -30,9 +30,9 @@ export { parquetSchema } from './parquet/schema.ts';
 export const ROW_GROUP_ROWS = 131_072;
 
 /**
- * The compression of every page: FWLAKE_PARQUET_CODEC (`auto`, `gzip[:level]`,
- * `zstd[:level]`, `none`), default `auto` = zstd level 3 where the runtime has
- * it (Node >= 22.15, Lambda's runtime), else gzip level 1 (see codec.ts).
+ * The compression of every page: FWLAKE_PARQUET_CODEC (`auto`, `snappy`,
+ * `gzip[:level]`, `zstd[:level]`, `none`), default `auto` = zstd level 3 where
+ * the runtime has it (Node >= 22.15, Lambda's runtime), else snappy (see codec.ts).
  */
 export function defaultCodec(env: Record<string, string | undefined> = process.env): Codec {
   return parseCodec(env.FWLAKE_PARQUET_CODEC ?? 'auto');
