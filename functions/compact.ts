@@ -1,23 +1,28 @@
 /**
  * The compaction Lambda, run hourly by EventBridge: every finished hour of
  * the lake whose fresh parts changed since it was compacted is rewritten into
- * firewall_compacted with Athena (see adapters/compaction-athena.ts). Thin:
- * the plan and the statements live in core/, the steps in adapters/.
+ * firewall_compacted with Athena (see adapters/compaction-athena.ts), and
+ * the registry of hours the view reads fresh (the Glue partitions of
+ * firewall_fresh_hours) follows. Thin: the plan and the statements live in
+ * core/, the steps in adapters/.
  *
  * Environment: LAKE_BUCKET, FWLAKE_WORKGROUP (required), FWLAKE_DATABASE
  * (default fwlake), FWLAKE_COMPACT_GRACE_MINUTES (default 15).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AthenaEngine } from './adapters/athena-engine.ts';
 import { compactLake, type LakeCompactionReport } from './adapters/compaction-athena.ts';
+import { GlueFreshHours } from './adapters/glue-fresh-hours.ts';
 
-/** One statement may run this long before the engine stops it; an hour has two, plus S3 calls. */
+/** One statement may run this long before the engine stops it; an hour has two, plus S3 and Glue calls. */
 export const STATEMENT_TIMEOUT_MS = 4 * 60_000;
 const HOUR_BUDGET_MS = 2 * STATEMENT_TIMEOUT_MS + 60_000;
 
 const athena = new AthenaClient({});
 const s3 = new S3Client({});
+const glue = new GlueClient({});
 
 export async function handler(
   _event: unknown,
@@ -40,6 +45,7 @@ export async function handler(
     bucket,
     engine,
     database,
+    freshHours: new GlueFreshHours({ client: glue, database, lakeBucket: bucket }),
     nowMs: Date.now(),
     graceMs: graceMinutes * 60_000,
     remainingMs: context ? () => context.getRemainingTimeInMillis() : undefined,
@@ -50,6 +56,8 @@ export async function handler(
     JSON.stringify({
       compacted: report.compacted.length,
       removed: report.removed.length,
+      registered: report.registered.length,
+      deregistered: report.deregistered.length,
       failed: report.failed.length,
       deferred: report.deferred,
       upToDate: report.upToDate,

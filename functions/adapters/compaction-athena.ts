@@ -1,25 +1,41 @@
 /**
- * Compaction of the lake bucket with Athena: list the lake, plan (core/
- * compaction-plan.ts), then for each finished hour to (re)compact:
+ * Compaction of the lake bucket with Athena: list the lake and the registry
+ * of fresh hours (firewall_fresh_hours, core/fresh-hours.ts), plan
+ * (core/compaction-plan.ts), then:
+ *
+ *   0. register every hour to (re)compact that is not registered yet, in one
+ *      BatchCreatePartition per 100 hours (the view reads those hours fresh
+ *      from here: their fresh parts are complete whatever happens next); also
+ *      open hours with parts that lack a registration;
+ *      de-register the hours that are up to date but still registered;
+ *
+ * then for each finished hour to (re)compact, one after another:
  *
  *   1. delete the hour's old markers          (from here a dead run is redone by the next)
- *   2. ALTER TABLE DROP PARTITION              (only when the hour was compacted before, even half:
- *                                               the view reads the fresh tables for it from here)
+ *   2. ALTER TABLE DROP PARTITION              (only when the hour was compacted before, even half)
  *   3. delete every object under firewall_compacted/dt=D/hour=HH/ (listed again now)
  *   4. INSERT INTO firewall_compacted ... WHERE dt = ? AND hour = ?
- *                                              (Athena writes the files, then adds the Glue partition:
- *                                               the view reads the compacted hour from then on)
+ *                                              (Athena writes the files, then adds the Glue partition)
  *   5. put the marker named by the inputs' digest
+ *   6. de-register the hour                   (the view reads it compacted from here, in one step)
  *
- * The view tells compacted hours by their Glue partition, so it sees each
- * hour exactly once at every step. A Lambda that dies anywhere leaves no
- * marker, so the next run starts the hour over at step 1; step 3 then clears
- * whatever a failed INSERT wrote, and a re-run never adds rows twice.
+ * and for each finished hour with compacted data but no fresh part left:
+ * steps 1-3, then 6 if it was registered.
+ *
+ * The view reads a registered hour fresh and any other hour compacted, so
+ * each hour is read exactly once at every step: while steps 1-5 run, the
+ * hour is registered and its compacted partition is not read. A Lambda that
+ * dies anywhere leaves the hour registered (read fresh) or, after step 6,
+ * done; without a marker the next run starts it over at step 0 (a no-op
+ * then), and step 3 clears whatever a failed INSERT wrote, so a re-run never
+ * adds rows twice. A run that dies between 5 and 6 leaves an up-to-date hour
+ * registered: the next run de-registers it.
  *
  * One hour's statements run one after another; hours run in sequence (the
- * function's concurrency is 1, so two runs never work on the same hour). An
- * hour is only started when the time left covers its statements, so the
- * Lambda is not stopped in the middle of an INSERT that would go on writing.
+ * function's concurrency is 1, so two runs never work on the same hour, and
+ * a registration this run saw stays: only compaction removes one). An hour
+ * is only started when the time left covers its statements, so the Lambda is
+ * not stopped in the middle of an INSERT that would go on writing.
  */
 import {
   DeleteObjectCommand,
@@ -36,6 +52,7 @@ import {
   planCompaction,
 } from '../core/compaction-plan.ts';
 import { athenaDropPartition, athenaInsertHour } from '../core/compaction-sql.ts';
+import type { FreshHourCatalog } from '../core/fresh-hours.ts';
 import { COMPACTED_PREFIX, JSON_PREFIX, MARKER_PREFIX, PARQUET_PREFIX } from '../core/lake-layout.ts';
 import { PARQUET_SUFFIX } from '../core/part-format.ts';
 import type { QueryEngine } from '../core/query-types.ts';
@@ -46,6 +63,8 @@ export interface LakeCompactionOptions {
   /** Runs the statements (the AthenaEngine in the Lambda; the engine's own timeout stops a stuck query). */
   engine: QueryEngine;
   database: string;
+  /** The registry of hours the view reads fresh (GlueFreshHours in the Lambda). */
+  freshHours: FreshHourCatalog;
   nowMs: number;
   graceMs?: number;
   /** Time left before the caller must return (the Lambda's remaining time); default: unlimited. */
@@ -58,6 +77,10 @@ export interface LakeCompactionOptions {
 export interface LakeCompactionReport {
   compacted: { dt: string; hour: string; inputs: number; executionId?: string }[];
   removed: { dt: string; hour: string }[];
+  /** Hours registered as fresh up front (step 0 of the hours to compact, and open hours that lacked it). */
+  registered: { dt: string; hour: string }[];
+  /** Up-to-date (or empty) hours whose leftover registration was removed. */
+  deregistered: { dt: string; hour: string }[];
   failed: { dt: string; hour: string; error: string }[];
   /** Hours planned but not started for lack of time: the next run takes them. */
   deferred: number;
@@ -83,18 +106,37 @@ export async function compactLake(o: LakeCompactionOptions): Promise<LakeCompact
     fresh,
     compacted: await listPrefix(o.s3, o.bucket, `${COMPACTED_PREFIX}/`),
     markers: await listPrefix(o.s3, o.bucket, `${MARKER_PREFIX}/`),
+    registered: await o.freshHours.list(),
     nowMs: o.nowMs,
     graceMs: o.graceMs,
   });
   const report: LakeCompactionReport = {
     compacted: [],
     removed: [],
+    registered: [],
+    deregistered: [],
     failed: [],
     deferred: 0,
     upToDate: plan.upToDate,
     open: plan.open,
     unrecognised: [...unrecognised, ...plan.unrecognised],
   };
+  // Step 0 for every hour at once. If it fails nothing else may run: dropping the compacted
+  // partition of an unregistered hour would hide it, so the error fails the run.
+  await o.freshHours.register(plan.register);
+  report.registered = plan.register.map(({ dt, hour }) => ({ dt, hour }));
+  if (plan.register.length > 0) log(`compaction: ${plan.register.length} hours registered as fresh`);
+  try {
+    await o.freshHours.deregister(plan.deregister);
+    report.deregistered = plan.deregister.map(({ dt, hour }) => ({ dt, hour }));
+    if (plan.deregister.length > 0)
+      log(`compaction: ${plan.deregister.length} up-to-date hours no longer read fresh`);
+  } catch (e) {
+    // Harmless to leave (the view reads those hours fresh, complete); the next run tries again.
+    const error = e instanceof Error ? e.message : String(e);
+    for (const h of plan.deregister) report.failed.push({ dt: h.dt, hour: h.hour, error });
+    log(`compaction: de-registering ${plan.deregister.length} up-to-date hours failed: ${error}`);
+  }
   const budget = o.hourBudgetMs ?? DEFAULT_HOUR_BUDGET_MS;
   const work = [
     ...plan.remove.map((h) => ({ h, remove: true })),
@@ -109,6 +151,8 @@ export async function compactLake(o: LakeCompactionOptions): Promise<LakeCompact
     try {
       if (remove) {
         await uncompact(o, h);
+        // Registered (a part's registration outlived the part): nothing to read either way now.
+        if (h.registered) await o.freshHours.deregister([h]);
         report.removed.push({ dt: h.dt, hour: h.hour });
         log(`compaction: ${hourPath(h)} removed (no fresh parts left)`);
       } else {
@@ -117,7 +161,8 @@ export async function compactLake(o: LakeCompactionOptions): Promise<LakeCompact
         log(`compaction: ${hourPath(h)} compacted from ${h.inputs.length} parts`);
       }
     } catch (e) {
-      // The hour keeps no marker: the view reads it fresh, and the next run starts it over.
+      // The hour keeps its registration (the view reads it fresh) and, before step 6, no marker: the next
+      // run starts it over. After step 5 it is up to date, and the next run only de-registers it.
       const error = e instanceof Error ? e.message : String(e);
       report.failed.push({ dt: h.dt, hour: h.hour, error });
       log(`compaction: ${hourPath(h)} failed: ${error}`);
@@ -126,7 +171,7 @@ export async function compactLake(o: LakeCompactionOptions): Promise<LakeCompact
   return report;
 }
 
-/** Steps 1-3: the hour back to fresh, its compacted objects gone. */
+/** Steps 1-3: the hour's compacted partition and objects gone (the hour is registered: the view reads it fresh). */
 async function uncompact(o: LakeCompactionOptions, h: HourPlan): Promise<void> {
   for (const key of h.staleMarkers) await deleteObject(o, key);
   if (h.staleMarkers.length > 0 || h.staleOutputs.length > 0)
@@ -137,6 +182,7 @@ async function uncompact(o: LakeCompactionOptions, h: HourPlan): Promise<void> {
   }
 }
 
+/** Steps 1-6 (step 0, the registration, was done for every hour before). */
 async function compactHour(o: LakeCompactionOptions, h: HourPlan): Promise<string | undefined> {
   await uncompact(o, h);
   const result = await o.engine.run(athenaInsertHour(o.database, h));
@@ -154,6 +200,8 @@ async function compactHour(o: LakeCompactionOptions, h: HourPlan): Promise<strin
       ContentType: 'application/json',
     }),
   );
+  // Step 6: the compacted partition now holds exactly the listed parts; the view switches to it.
+  await o.freshHours.deregister([h]);
   return result.executionId;
 }
 
