@@ -10,11 +10,14 @@
  * deployment as the tables, and no function needs the right to create or
  * change tables.
  *
- * Why firewall_compacted has no partition projection: its Glue partitions
- * are the record of which hours are compacted. INSERT INTO adds an hour's
- * partition once its files are written, and compaction drops it before
- * rewriting the hour, so the view (compacted hours from the partitions, every
- * other hour fresh) never reads an hour twice or not at all.
+ * Why firewall_compacted has no partition projection: INSERT INTO adds an
+ * hour's partition once its files are written, and compaction drops it before
+ * rewriting the hour. Which hours the view reads from it is decided by the
+ * registry of fresh hours (the partitions of firewall_fresh_hours, in
+ * LakeCatalog): every hour not registered. Compaction registers an hour
+ * before it touches its compacted partition and removes the registration
+ * once the partition is complete, so the view never reads an hour twice or
+ * not at all.
  */
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
@@ -27,6 +30,7 @@ import { Construct } from 'constructs';
 import {
   COMPACTED_PREFIX,
   COMPACTED_TABLE,
+  FRESH_HOURS_TABLE,
   JSON_PREFIX,
   JSON_TABLE,
   MARKER_PREFIX,
@@ -118,6 +122,8 @@ export class Compaction extends Construct {
       this.table.addResourceDependency(db);
       this.view.addResourceDependency(db);
     }
+    // The view reads the registry's $partitions: the table exists before the view does.
+    this.view.addResourceDependency(props.catalog.freshHoursTable);
     const graceMinutes = props.graceMinutes ?? 15;
     this.fn = fwlakeFunction(this, 'Function', 'compact.ts', {
       description: 'fwlake: compact finished hours of the lake into Parquet with Athena',
@@ -145,7 +151,7 @@ export class Compaction extends Construct {
     });
   }
 
-  /** Athena in the workgroup; reading the fresh tables; writing firewall_compacted and its partitions; the markers. */
+  /** Athena in the workgroup; reading the fresh tables; writing firewall_compacted and its partitions; the registry; the markers. */
   private grant(props: CompactionProps, database: string): void {
     const stack = Stack.of(this);
     const glue = (resource: string, resourceName?: string) =>
@@ -175,6 +181,17 @@ export class Compaction extends Construct {
           glue('catalog'),
           glue('database', database),
           glue('table', `${database}/${COMPACTED_TABLE}`),
+        ],
+      }),
+    );
+    // The registry of fresh hours: read once a run, an hour added before it is rewritten and removed after.
+    add(
+      new PolicyStatement({
+        actions: ['glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchDeletePartition'],
+        resources: [
+          glue('catalog'),
+          glue('database', database),
+          glue('table', `${database}/${FRESH_HOURS_TABLE}`),
         ],
       }),
     );

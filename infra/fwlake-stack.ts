@@ -65,6 +65,7 @@ export class FwlakeStack extends Stack {
       raw: this.raw.bucket,
       queue: this.raw.queue,
       lake: this.lake.bucket,
+      databaseName: this.catalog.databaseName,
       reservedConcurrency: props.ingestReservedConcurrency,
       // An invalid context value fails the synth with the setting's name, not a silent json.
       format:

@@ -4,15 +4,22 @@
  * lake's record prefixes (firewall/ for JSON lines, firewall_parquet/ for
  * Parquet) and quarantine/. Both record prefixes whatever the format: a
  * retry after a format switch deletes the source's parts of the other format.
+ * And it may add partitions to one Glue table, firewall_fresh_hours: the
+ * hours it wrote, which the `firewall` view then reads fresh.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { JSON_PREFIX, PARQUET_PREFIX, QUARANTINE_PREFIX } from '../functions/core/lake-layout.ts';
+import {
+  FRESH_HOURS_TABLE,
+  JSON_PREFIX,
+  PARQUET_PREFIX,
+  QUARANTINE_PREFIX,
+} from '../functions/core/lake-layout.ts';
 import { RAW_PREFIX } from '../functions/core/object-key.ts';
 import type { PartFormat } from '../functions/core/part-format.ts';
 import { acknowledge, fwlakeFunction } from './function.ts';
@@ -23,6 +30,8 @@ export interface IngestPipelineProps {
   raw: IBucket;
   queue: IQueue;
   lake: IBucket;
+  /** Glue database of the registry of fresh hours (firewall_fresh_hours). */
+  databaseName: string;
   /** Concurrent executions reserved for ingest (also its cap). Default: none reserved. */
   reservedConcurrency?: number;
   /** How records are stored (the function's FWLAKE_FORMAT). Default json. */
@@ -41,6 +50,7 @@ export class IngestPipeline extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         LAKE_BUCKET: props.lake.bucketName,
+        FWLAKE_DATABASE: props.databaseName,
         FWLAKE_FORMAT: props.format ?? 'json',
         POWERTOOLS_METRICS_NAMESPACE: 'fwlake',
       },
@@ -72,6 +82,19 @@ export class IngestPipeline extends Construct {
         actions: ['s3:ListBucket'],
         resources: [props.lake.bucketArn],
         conditions: { StringLike: { 's3:prefix': prefixes } },
+      }),
+    );
+    // Registering the hours written: adding partitions to firewall_fresh_hours, nothing else in Glue.
+    const glue = (resource: string, resourceName?: string) =>
+      Stack.of(this).formatArn({ service: 'glue', resource, resourceName });
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['glue:BatchCreatePartition'],
+        resources: [
+          glue('catalog'),
+          glue('database', props.databaseName),
+          glue('table', `${props.databaseName}/${FRESH_HOURS_TABLE}`),
+        ],
       }),
     );
     acknowledge(this.fn, {

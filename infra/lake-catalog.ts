@@ -10,12 +10,22 @@
  * A table per format because a Glue table has one SerDe for all its
  * partitions; both have the same columns, so the `firewall` view (what the
  * saved queries read) unions them.
+ *
+ * And the registry of fresh hours, firewall_fresh_hours: a table with no data
+ * and no partition projection, whose Glue partitions (dt, hour) are the hours
+ * the view reads from the two tables above (ingest registers the hours it
+ * writes, compaction removes an hour once it is compacted; see
+ * functions/core/fresh-hours.ts). Its location, firewall_fresh_hours/, stays
+ * empty.
  */
 import { Aws } from 'aws-cdk-lib';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { FRESH_HOURS_STORAGE } from '../functions/core/fresh-hours.ts';
 import {
+  FRESH_HOURS_PREFIX,
+  FRESH_HOURS_TABLE,
   JSON_PREFIX,
   JSON_TABLE,
   PARQUET_PREFIX,
@@ -23,7 +33,7 @@ import {
   RECORDS_VIEW,
 } from '../functions/core/lake-layout.ts';
 import { ATHENA_TYPE, COLUMNS, PARTITION_COLUMNS } from '../functions/core/schema.ts';
-import { tableProperties } from '../functions/core/table-sql.ts';
+import { freshHoursTableProperties, tableProperties } from '../functions/core/table-sql.ts';
 
 export interface LakeCatalogProps {
   bucket: IBucket;
@@ -59,6 +69,9 @@ export class LakeCatalog extends Construct {
   /** The Glue tables of fresh records, one per part format. */
   readonly jsonTable: CfnTable;
   readonly parquetTable: CfnTable;
+  /** The registry of hours the view reads fresh (its partitions; no data). */
+  readonly freshHoursTable: CfnTable;
+  readonly freshHoursTableName = FRESH_HOURS_TABLE;
   private readonly database: CfnDatabase;
 
   constructor(scope: Construct, id: string, props: LakeCatalogProps) {
@@ -77,6 +90,36 @@ export class LakeCatalog extends Construct {
       PARQUET_PREFIX,
       'parquet',
     );
+    this.freshHoursTable = this.freshHours(props.bucket);
+  }
+
+  private freshHours(bucket: IBucket): CfnTable {
+    const s = FRESH_HOURS_STORAGE;
+    const table = new CfnTable(this, 'FreshHoursTable', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseName: this.databaseName,
+      tableInput: {
+        name: FRESH_HOURS_TABLE,
+        tableType: 'EXTERNAL_TABLE',
+        description:
+          'No data: its partitions (dt, hour) are the hours the firewall view reads from the fresh tables',
+        parameters: freshHoursTableProperties(),
+        partitionKeys: PARTITION_COLUMNS.map((c) => ({
+          name: c.name,
+          type: ATHENA_TYPE[c.type],
+          comment: c.doc,
+        })),
+        storageDescriptor: {
+          location: `s3://${bucket.bucketName}/${FRESH_HOURS_PREFIX}/`,
+          columns: [{ name: s.column.name, type: s.column.type, comment: s.column.comment }],
+          inputFormat: s.inputFormat,
+          outputFormat: s.outputFormat,
+          serdeInfo: { serializationLibrary: s.serializationLibrary },
+        },
+      },
+    });
+    table.addResourceDependency(this.database);
+    return table;
   }
 
   private recordsTable(

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import {
   COMPACTED_PREFIX,
   COMPACTED_TABLE,
+  FRESH_HOURS_TABLE,
   JSON_PREFIX,
   JSON_TABLE,
   PARQUET_PREFIX,
@@ -89,8 +90,8 @@ export function grantSavedQueries(
   const statements = athenaReadStatements({
     workgroup,
     database: catalog.databaseName,
-    // The view, and every table it reads.
-    tables: [RECORDS_VIEW, JSON_TABLE, PARQUET_TABLE, COMPACTED_TABLE],
+    // The view, and every table it reads (the registry of fresh hours through its $partitions).
+    tables: [RECORDS_VIEW, JSON_TABLE, PARQUET_TABLE, COMPACTED_TABLE, FRESH_HOURS_TABLE],
     lake,
     prefixes: [JSON_PREFIX, PARQUET_PREFIX, COMPACTED_PREFIX],
   });

@@ -326,8 +326,13 @@ export function athenaCreateFreshHoursTable(o: { database: string; location: str
     comments: true,
     format: { serde: s.serializationLibrary, input: s.inputFormat, output: s.outputFormat },
     location: withSlash(o.location),
-    properties: { 'fwlake.schema_version': String(SCHEMA_VERSION), classification: 'json' },
+    properties: freshHoursTableProperties(),
   });
+}
+
+/** Table properties of firewall_fresh_hours: no partition projection (its Glue partitions are the registry). */
+export function freshHoursTableProperties(): Record<string, string> {
+  return { 'fwlake.schema_version': String(SCHEMA_VERSION), classification: 'json' };
 }
 
 /** Every schema column then the partition columns, quoted, optionally qualified: the select list of the view and of INSERT INTO. */

@@ -7,6 +7,7 @@ import { COMPACTED_ZSTD_LEVEL } from '../../functions/core/compaction-format.ts'
 import {
   COMPACTED_PREFIX,
   COMPACTED_TABLE,
+  FRESH_HOURS_TABLE,
   JSON_TABLE,
   MARKER_PREFIX,
   PARQUET_TABLE,
@@ -132,21 +133,27 @@ describe('the compaction function', () => {
       'athena:*',
     ])
       assert.ok(!all.includes(a), a);
+    // Two tables get partitions: firewall_compacted (INSERT INTO, DROP PARTITION) and the registry of fresh hours.
     const partitionWrites = statements.filter((s) => actionsOf(s).includes('glue:BatchCreatePartition'));
-    assert.equal(partitionWrites.length, 1);
-    const res = resourcesOf(partitionWrites[0]);
-    assert.match(res, new RegExp(`table/fwlake/${COMPACTED_TABLE}"`));
-    assert.doesNotMatch(res, new RegExp(`${JSON_TABLE}|${PARQUET_TABLE}`));
+    assert.equal(partitionWrites.length, 2);
+    const res = partitionWrites.map(resourcesOf);
+    assert.match(res[0], new RegExp(`table/fwlake/${COMPACTED_TABLE}"`));
+    assert.match(res[1], new RegExp(`table/fwlake/${FRESH_HOURS_TABLE}"`));
+    for (const r of res) assert.doesNotMatch(r, new RegExp(`${JSON_TABLE}|${PARQUET_TABLE}`));
   });
 });
 
 describe('saved queries may read what the view reads', () => {
   for (const role of ['QueryFunctionServiceRole', 'AlarmsFunctionServiceRole']) {
-    it(`${role}: the view and its three tables, and their three prefixes`, () => {
+    it(`${role}: the view, its three tables and the registry of fresh hours, and the three prefixes`, () => {
       const statements = statementsOf(role);
       const getTable = statements.find((s) => actionsOf(s).includes('glue:GetTable'));
       assert.ok(getTable);
-      for (const t of [RECORDS_VIEW, JSON_TABLE, PARQUET_TABLE, COMPACTED_TABLE])
+      assert.ok(
+        actionsOf(getTable).includes('glue:GetPartitions'),
+        "the view reads the registry's $partitions",
+      );
+      for (const t of [RECORDS_VIEW, JSON_TABLE, PARQUET_TABLE, COMPACTED_TABLE, FRESH_HOURS_TABLE])
         assert.match(resourcesOf(getTable), new RegExp(`table/fwlake/${t}"`), t);
       const reads = statements
         .filter((s) => actionsOf(s).includes('s3:GetObject') && !resourcesOf(s).includes('AthenaResults'))
