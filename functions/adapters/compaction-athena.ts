@@ -93,6 +93,10 @@ const DEFAULT_HOUR_BUDGET_MS = 10 * 60_000;
 
 export async function compactLake(o: LakeCompactionOptions): Promise<LakeCompactionReport> {
   const log = o.log ?? (() => {});
+  // The registry first, the lake after: ingest writes its parts before it registers their hour, so
+  // every registration read here has its parts in the listings below. An up-to-date hour found
+  // registered is then really up to date (a part behind its registration would change the digest).
+  const registered = await o.freshHours.list();
   const fresh: ListedObject[] = [];
   const unrecognised: string[] = [];
   const suffixOf: Record<string, string> = { [JSON_PREFIX]: '.json.gz', [PARQUET_PREFIX]: PARQUET_SUFFIX };
@@ -106,7 +110,7 @@ export async function compactLake(o: LakeCompactionOptions): Promise<LakeCompact
     fresh,
     compacted: await listPrefix(o.s3, o.bucket, `${COMPACTED_PREFIX}/`),
     markers: await listPrefix(o.s3, o.bucket, `${MARKER_PREFIX}/`),
-    registered: await o.freshHours.list(),
+    registered,
     nowMs: o.nowMs,
     graceMs: o.graceMs,
   });
@@ -171,7 +175,7 @@ export async function compactLake(o: LakeCompactionOptions): Promise<LakeCompact
   return report;
 }
 
-/** Steps 1-3: the hour's compacted partition and objects gone (the hour is registered: the view reads it fresh). */
+/** Steps 1-3: the hour's compacted partition and objects gone (an hour being recompacted is registered: read fresh meanwhile). */
 async function uncompact(o: LakeCompactionOptions, h: HourPlan): Promise<void> {
   for (const key of h.staleMarkers) await deleteObject(o, key);
   if (h.staleMarkers.length > 0 || h.staleOutputs.length > 0)

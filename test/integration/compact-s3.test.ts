@@ -77,6 +77,8 @@ let failInsert: Set<string>;
 let failStep: string | undefined;
 /** Run inside the next INSERT, after it has read its parts (a part arriving mid-run). */
 let duringInsert: (() => Promise<void>) | undefined;
+/** Run when the next GetPartitions arrives, before Glue answers (a part arriving as the run starts). */
+let duringList: (() => Promise<void>) | undefined;
 let executions: Map<string, 'SUCCEEDED' | 'FAILED'>;
 
 const unquote = (p: string) => p.replace(/^'|'$/g, '');
@@ -211,6 +213,7 @@ beforeEach(() => {
   failInsert = new Set();
   failStep = undefined;
   duringInsert = undefined;
+  duringList = undefined;
   athena.reset();
   glue.reset();
   athena.on(StartQueryExecutionCommand).callsFake(async (input: StartQueryExecutionCommandInput) => {
@@ -255,9 +258,11 @@ beforeEach(() => {
   athena
     .on(GetQueryResultsCommand)
     .resolves({ ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } });
-  glue.on(GetPartitionsCommand).callsFake(async () => ({
-    Partitions: [...registry].map((k) => ({ Values: k.split(' ') })),
-  }));
+  glue.on(GetPartitionsCommand).callsFake(async () => {
+    await duringList?.();
+    duringList = undefined;
+    return { Partitions: [...registry].map((k) => ({ Values: k.split(' ') })) };
+  });
   glue.on(BatchCreatePartitionCommand).callsFake(async (input: BatchCreatePartitionCommandInput) => {
     await checkView('before register');
     const hours = (input.PartitionInputList ?? []).map((p) => p.Values!.join(' '));
@@ -454,6 +459,18 @@ describe('compaction of the lake bucket (s3rver, Athena and Glue mocked)', () =>
     assert.deepEqual(violations, ['before register: 2026-09-17 21 read 5 parts, 6 exist']);
   });
 
+  it('a part registered just before the run reads the registry is in the lake listing too: recompacted, not de-registered unseen', async () => {
+    duringList = () => ingest('firewall/dt=2026-09-17/hour=22/iiii-0.json.gz', 'just in time');
+    const r = await run();
+    assert.deepEqual(r.deregistered, []);
+    assert.deepEqual(
+      r.compacted.map((c) => [c.hour, c.inputs]),
+      [['22', 3]],
+    );
+    await assertCompactedOnce(['2026-09-17 21', '2026-09-17 22']);
+    assert.deepEqual(violations, []);
+  });
+
   it('leaves hours for the next run when the time left is short (registered, so read fresh meanwhile)', async () => {
     await ingest('firewall/dt=2026-09-17/hour=21/hhhh-0.json.gz', 'late again');
     const r = await run({ remainingMs: () => 60_000, hourBudgetMs: 9 * 60_000 });
@@ -471,6 +488,7 @@ describe('compaction of the lake bucket (s3rver, Athena and Glue mocked)', () =>
   it('removes a compacted hour whose fresh parts are all gone, and its registration', async () => {
     await del('firewall/dt=2026-09-17/hour=22/aaaa-1.json.gz');
     await del('firewall/dt=2026-09-17/hour=22/eeee-0.json.gz');
+    await del('firewall/dt=2026-09-17/hour=22/iiii-0.json.gz');
     registry.add('2026-09-17 22'); // the re-ingest that moved its lines elsewhere registered it last
     const r = await run();
     assert.deepEqual(steps, ['delete marker 22', 'DROP 22', 'delete compacted 22', 'deregister 22']);
