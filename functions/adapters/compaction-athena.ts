@@ -1,6 +1,6 @@
 /**
- * Compaction of the lake bucket with Athena: list the lake and the registry
- * of fresh hours (firewall_fresh_hours, core/fresh-hours.ts), plan
+ * Compaction of the lake bucket with Athena: read the registry of fresh
+ * hours (firewall_fresh_hours, core/fresh-hours.ts), list the lake, plan
  * (core/compaction-plan.ts), then:
  *
  *   0. register every hour to (re)compact that is not registered yet, in one
