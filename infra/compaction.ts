@@ -184,10 +184,16 @@ export class Compaction extends Construct {
         ],
       }),
     );
-    // The registry of fresh hours: read once a run, an hour added before it is rewritten and removed after.
+    // The registry of fresh hours: read once a run, an hour added before it is rewritten and removed after
+    // (GetTable as for ingest: in case the batch calls read the table with the caller's rights).
     add(
       new PolicyStatement({
-        actions: ['glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchDeletePartition'],
+        actions: [
+          'glue:GetPartitions',
+          'glue:GetTable',
+          'glue:BatchCreatePartition',
+          'glue:BatchDeletePartition',
+        ],
         resources: [
           glue('catalog'),
           glue('database', database),

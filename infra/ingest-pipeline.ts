@@ -85,11 +85,13 @@ export class IngestPipeline extends Construct {
       }),
     );
     // Registering the hours written: adding partitions to firewall_fresh_hours, nothing else in Glue.
+    // GetTable (read-only, this table only) too: whether BatchCreatePartition reads the table with
+    // the caller's rights cannot be checked from here, and without it every ingest would fail.
     const glue = (resource: string, resourceName?: string) =>
       Stack.of(this).formatArn({ service: 'glue', resource, resourceName });
     this.fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['glue:BatchCreatePartition'],
+        actions: ['glue:BatchCreatePartition', 'glue:GetTable'],
         resources: [
           glue('catalog'),
           glue('database', props.databaseName),

@@ -70,12 +70,12 @@ describe('who may change the registry', () => {
   const tableArn = new RegExp(`table/fwlake/${FRESH_HOURS_TABLE}"`);
   const otherTables = new RegExp(`table/fwlake/(${[JSON_TABLE, PARQUET_TABLE, COMPACTED_TABLE].join('|')})"`);
 
-  it('ingest: BatchCreatePartition on firewall_fresh_hours only, and no other Glue action; the database in its environment', () => {
+  it('ingest: BatchCreatePartition (and GetTable) on firewall_fresh_hours only, and no other Glue action; the database in its environment', () => {
     const glue = statementsOf('IngestFunctionServiceRole').filter((s) =>
       actionsOf(s).some((a) => a.startsWith('glue:')),
     );
     assert.equal(glue.length, 1);
-    assert.deepEqual(actionsOf(glue[0]), ['glue:BatchCreatePartition']);
+    assert.deepEqual(actionsOf(glue[0]), ['glue:BatchCreatePartition', 'glue:GetTable']);
     assert.match(resourcesOf(glue[0]), tableArn);
     assert.doesNotMatch(resourcesOf(glue[0]), otherTables);
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -94,6 +94,7 @@ describe('who may change the registry', () => {
       'glue:BatchCreatePartition',
       'glue:BatchDeletePartition',
       'glue:GetPartitions',
+      'glue:GetTable',
     ]);
     assert.doesNotMatch(resourcesOf(st), otherTables);
   });
