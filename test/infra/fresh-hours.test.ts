@@ -18,20 +18,12 @@ import {
 } from '../../functions/core/lake-layout.ts';
 import { PARTITION_COLUMNS } from '../../functions/core/schema.ts';
 import { FwlakeStack } from '../../infra/fwlake-stack.ts';
+import { actionsOf, resourcesOf, statementsOf as roleStatements } from '../support/iam-statements.ts';
 
 const stack = new FwlakeStack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
 const template = Template.fromStack(stack);
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-function statementsOf(roleLogicalIdPrefix: string): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) =>
-      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref.startsWith(roleLogicalIdPrefix)),
-    )
-    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
-}
-const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const resourcesOf = (s: Statement) => JSON.stringify(s.Resource);
+const statementsOf = (rolePrefix: string) => roleStatements(template, rolePrefix);
 const glueTables = template.findResources('AWS::Glue::Table');
 const logicalIdOf = (name: string) => {
   const id = Object.keys(glueTables).find((k) => glueTables[k].Properties.TableInput.Name === name);

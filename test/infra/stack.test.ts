@@ -12,20 +12,12 @@ import {
 } from '../../functions/core/lake-layout.ts';
 import { COLUMNS, PARTITION_COLUMNS } from '../../functions/core/schema.ts';
 import { FwlakeStack } from '../../infra/fwlake-stack.ts';
+import { actionsOf, statementsOf as roleStatements, type Statement } from '../support/iam-statements.ts';
 
 const stack = new FwlakeStack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
 const template = Template.fromStack(stack);
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
-function statementsOf(roleLogicalIdPrefix: string): Statement[] {
-  const policies = template.findResources('AWS::IAM::Policy');
-  return Object.values(policies)
-    .filter((p) =>
-      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref.startsWith(roleLogicalIdPrefix)),
-    )
-    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
-}
-const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const statementsOf = (rolePrefix: string) => roleStatements(template, rolePrefix);
 
 describe('buckets', () => {
   it('are all private, encrypted and TLS-only', () => {
