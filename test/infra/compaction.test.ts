@@ -1,8 +1,7 @@
 /** CDK assertions on the compaction part of the synthesized stack (offline, no credentials). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { COMPACTED_ZSTD_LEVEL } from '../../functions/core/compaction-format.ts';
 import {
   COMPACTED_PREFIX,
@@ -15,11 +14,14 @@ import {
 } from '../../functions/core/lake-layout.ts';
 import { COLUMNS, PARTITION_COLUMNS } from '../../functions/core/schema.ts';
 import { prestoViewText } from '../../functions/core/table-sql.ts';
-import { FwlakeStack } from '../../infra/fwlake-stack.ts';
-import { actionsOf, resourcesOf, statementsOf as roleStatements } from '../support/iam-statements.ts';
+import {
+  actionsOf,
+  resourcesOf,
+  statementsOf as roleStatements,
+  synthesizeStack,
+} from '../support/stack-template.ts';
 
-const stack = new FwlakeStack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
-const template = Template.fromStack(stack);
+const { template } = synthesizeStack();
 
 const statementsOf = (rolePrefix: string) => roleStatements(template, rolePrefix);
 const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput);

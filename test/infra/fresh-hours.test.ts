@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { FRESH_HOURS_STORAGE } from '../../functions/core/fresh-hours.ts';
 import {
   COMPACTED_TABLE,
@@ -17,11 +16,14 @@ import {
   RECORDS_VIEW,
 } from '../../functions/core/lake-layout.ts';
 import { PARTITION_COLUMNS } from '../../functions/core/schema.ts';
-import { FwlakeStack } from '../../infra/fwlake-stack.ts';
-import { actionsOf, resourcesOf, statementsOf as roleStatements } from '../support/iam-statements.ts';
+import {
+  actionsOf,
+  resourcesOf,
+  statementsOf as roleStatements,
+  synthesizeStack,
+} from '../support/stack-template.ts';
 
-const stack = new FwlakeStack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
-const template = Template.fromStack(stack);
+const { template } = synthesizeStack();
 
 const statementsOf = (rolePrefix: string) => roleStatements(template, rolePrefix);
 const glueTables = template.findResources('AWS::Glue::Table');

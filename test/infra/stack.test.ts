@@ -12,10 +12,14 @@ import {
 } from '../../functions/core/lake-layout.ts';
 import { COLUMNS, PARTITION_COLUMNS } from '../../functions/core/schema.ts';
 import { FwlakeStack } from '../../infra/fwlake-stack.ts';
-import { actionsOf, statementsOf as roleStatements, type Statement } from '../support/iam-statements.ts';
+import {
+  actionsOf,
+  statementsOf as roleStatements,
+  type Statement,
+  synthesizeStack,
+} from '../support/stack-template.ts';
 
-const stack = new FwlakeStack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
-const template = Template.fromStack(stack);
+const { template } = synthesizeStack();
 
 const statementsOf = (rolePrefix: string) => roleStatements(template, rolePrefix);
 

@@ -1,9 +1,18 @@
 /**
- * Reading IAM policy statements out of a synthesized template, for the CDK
- * assertion tests: the statements attached to a role, and their actions and
- * resources in a form that is easy to compare and match.
+ * For the CDK assertion tests: the whole stack synthesized offline (account
+ * and region fixed, functions bundled by the local esbuild), and its IAM
+ * policy statements read out of the template: the statements attached to a
+ * role, and their actions and resources in a form easy to compare and match.
  */
-import type { Template } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { FwlakeStack } from '../../infra/fwlake-stack.ts';
+
+/** The stack and its template, as `cdk synth` would make them for a test account. */
+export function synthesizeStack(): { stack: FwlakeStack; template: Template } {
+  const stack = new FwlakeStack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
+  return { stack, template: Template.fromStack(stack) };
+}
 
 export type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 
