@@ -105,7 +105,7 @@ export class StringCache<T> {
  * keeps a lookup cheaper than the slice it saves. String and byte forms agree
  * for ASCII text.
  */
-function hashString(s: string, start: number, end: number): number {
+export function hashString(s: string, start: number, end: number): number {
   const n = end - start;
   let h = n;
   if (n <= 12) {
