@@ -10,7 +10,7 @@
  *   flags repeat);
  * - the raw line: PLAIN, in pages of ~1 MiB (unique text; the codec does the work);
  * - int and bigint: RLE_DICTIONARY when values repeat (ports, TTLs, lengths),
- *   else PLAIN; `delta` columns (line numbers, timestamps) DELTA_BINARY_PACKED;
+ *   else PLAIN; line numbers DELTA_BINARY_PACKED (DeltaNumberBuffer);
  * - double and boolean: PLAIN.
  * Nulls are definition level 0 and take no value slot, as Parquet requires.
  *
@@ -126,12 +126,11 @@ function encodeAllNull(w: ChunkWriter, element: SchemaElement, path: string[], n
  * first-seen order, the dictionary page, and the RLE-encoded ids of a data page.
  *
  * Ids are found in an open-addressing table of key indexes, probed with the same sampled
- * hash as the parser's string caches: a Map hashed every character of every fresh string
- * (source and destination addresses are new strings on each line) and cost ~2x as much
- * (1M generator lines: Map plus 64 recent-key slots ~400 ms, this table ~250 ms).
+ * hash as the parser's string caches. Measured on 1M generator lines, one core: a Map
+ * (with or without a memo of the last key) made the whole ingest ~0.3 s slower.
  */
 class StringDictionary {
-  private keys: string[] = [];
+  private readonly keys: string[] = [];
   /** Slot → key index + 1, 0 = empty; a power of two in size, at most half full. */
   private table = new Int32Array(256);
   private mask = 255;
@@ -154,11 +153,14 @@ class StringDictionary {
   }
 
   private rehash(): void {
-    const keys = this.keys;
     this.table = new Int32Array((this.mask + 1) * 2);
     this.mask = this.table.length - 1;
-    this.keys = [];
-    for (const k of keys) this.id(k);
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) {
+      let slot = hashString(keys[i], 0, keys[i].length) & this.mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = i + 1;
+    }
   }
 
   get size(): number {
@@ -166,7 +168,9 @@ class StringDictionary {
   }
 
   reset(): void {
-    this.keys = [];
+    // Emptied in place, not replaced by []: a new empty array has another elements kind
+    // (no strings yet), and V8 deoptimized the encoder each time it met one.
+    this.keys.length = 0;
     this.table.fill(0);
   }
 
@@ -324,17 +328,23 @@ export class NumberBuffer implements ColumnBuffer {
   private vals: Float64Array | Int32Array;
   private present = new Uint8Array(1024);
   private values = 0;
-  private readonly int64: boolean;
+  protected readonly int64: boolean;
+  /** What collect() found: the non-null values (in `nums`), their count, min and max. */
+  protected nn = 0;
+  protected min = 0;
+  protected max = 0;
 
   constructor(
     readonly element: SchemaElement,
     readonly path: string[],
-    /** DELTA_BINARY_PACKED instead of a dictionary (INT64 columns that grow steadily). */
-    private readonly delta = false,
   ) {
     this.int64 = element.type === 'INT64';
     this.vals = this.int64 ? new Float64Array(1024) : new Int32Array(1024);
-    if (delta && !this.int64) throw new Error(`${path.join('.')}: delta encoding is for INT64 columns`);
+  }
+
+  /** No row has a value. */
+  protected nullOnly(): boolean {
+    return this.values === 0;
   }
 
   set(row: number, v: unknown): void {
@@ -356,44 +366,64 @@ export class NumberBuffer implements ColumnBuffer {
 
   encode(w: ChunkWriter, n: number): ColumnChunk {
     if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
+    this.collect(n);
+    w.begin();
+    body.reset();
+    writeLevels(body, defs, n, 1);
+    const dictionary = this.dictionary(this.nn, this.min, this.max);
+    if (dictionary !== null) this.writeDictionary(w, n, dictionary);
+    else this.writePlain(w, n);
+    return this.finish(w, n);
+  }
+
+  /** Rows 0..n as definition levels (`defs`) and the non-null values in order (`nums`). */
+  protected collect(n: number): void {
     scratch(n);
     let nn = 0;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
+    const present = this.present;
+    const vals = this.vals;
     for (let i = 0; i < n; i++) {
-      const r = i;
-      if (this.present[r] === 1) {
+      if (present[i] === 1) {
         defs[i] = 1;
-        const v = this.vals[r];
+        const v = vals[i];
         nums[nn++] = v;
         if (v < min) min = v;
         if (v > max) max = v;
       } else defs[i] = 0;
     }
-    w.begin();
-    body.reset();
-    writeLevels(body, defs, n, 1);
-    const dictionary = !this.delta ? this.dictionary(nn, min, max) : null;
-    if (dictionary !== null) {
-      values.reset();
-      for (const v of dictionary) this.int64 ? values.i64(v) : values.i32(v);
-      w.dictionaryPage(values.view8(), dictionary.length);
-      const width = bitWidth(dictionary.length - 1);
-      body.u8(width);
-      writeRleHybrid(body, ids, 0, nn, width);
-      w.dataPage(body.view8(), n, 'RLE_DICTIONARY');
-    } else if (this.delta) {
-      writeDeltaBinaryPacked(body, nums, nn);
-      w.dataPage(body.view8(), n, 'DELTA_BINARY_PACKED');
-    } else {
-      for (let i = 0; i < nn; i++) this.int64 ? body.i64(nums[i]) : body.i32(nums[i]);
-      w.dataPage(body.view8(), n, 'PLAIN');
-    }
+    this.nn = nn;
+    this.min = min;
+    this.max = max;
+  }
+
+  protected finish(w: ChunkWriter, n: number): ColumnChunk {
     return w.finish(this.element, this.path, n, {
-      null_count: BigInt(n - nn),
-      min_value: min,
-      max_value: max,
+      null_count: BigInt(n - this.nn),
+      min_value: this.min,
+      max_value: this.max,
     });
+  }
+
+  // Each way of writing the values is a method of its own: one encode() with every branch was
+  // compiled before the rarer branches had run, and V8 recompiled it each time one did.
+  private writeDictionary(w: ChunkWriter, n: number, dictionary: number[]): void {
+    values.reset();
+    if (this.int64) for (const v of dictionary) values.i64(v);
+    else for (const v of dictionary) values.i32(v);
+    w.dictionaryPage(values.view8(), dictionary.length);
+    const width = bitWidth(dictionary.length - 1);
+    body.u8(width);
+    writeRleHybrid(body, ids, 0, this.nn, width);
+    w.dataPage(body.view8(), n, 'RLE_DICTIONARY');
+  }
+
+  private writePlain(w: ChunkWriter, n: number): void {
+    const nn = this.nn;
+    if (this.int64) for (let i = 0; i < nn; i++) body.i64(nums[i]);
+    else for (let i = 0; i < nn; i++) body.i32(nums[i]);
+    w.dataPage(body.view8(), n, 'PLAIN');
   }
 
   /**
@@ -441,6 +471,25 @@ export class NumberBuffer implements ColumnBuffer {
       ids[i] = id;
     }
     return smallerThanPlain(dict.length, nn, valueBytes) ? dict : null;
+  }
+}
+
+/** INT64 columns that grow steadily (line numbers): DELTA_BINARY_PACKED, a few bytes per 128 rows. */
+export class DeltaNumberBuffer extends NumberBuffer {
+  constructor(element: SchemaElement, path: string[]) {
+    super(element, path);
+    if (!this.int64) throw new Error(`${path.join('.')}: delta encoding is for INT64 columns`);
+  }
+
+  override encode(w: ChunkWriter, n: number): ColumnChunk {
+    if (this.nullOnly()) return encodeAllNull(w, this.element, this.path, n);
+    this.collect(n);
+    w.begin();
+    body.reset();
+    writeLevels(body, defs, n, 1);
+    writeDeltaBinaryPacked(body, nums, this.nn);
+    w.dataPage(body.view8(), n, 'DELTA_BINARY_PACKED');
+    return this.finish(w, n);
   }
 }
 

@@ -19,6 +19,7 @@ import { ChunkWriter } from './chunk-writer.ts';
 import type { Codec } from './codec.ts';
 import {
   type ColumnBuffer,
+  DeltaNumberBuffer,
   NumberBuffer,
   PlainScalarBuffer,
   PlainStringBuffer,
@@ -43,7 +44,7 @@ function bufferFor(c: Column): ColumnBuffer {
     case 'int':
     case 'bigint':
     case 'timestamp':
-      return new NumberBuffer(leaf, path, DELTA_COLUMNS.has(c.name));
+      return DELTA_COLUMNS.has(c.name) ? new DeltaNumberBuffer(leaf, path) : new NumberBuffer(leaf, path);
     case 'double':
     case 'boolean':
       return new PlainScalarBuffer(leaf, path);
