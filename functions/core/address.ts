@@ -113,7 +113,7 @@ function scanIPv4(s: Uint8Array, start: number, limit: number): number {
 /**
  * The dotted quad starting at bytes[start], ending at the first byte that is
  * not part of one (or limit): its end index, or -1 if it is not a valid one.
- * Its text is then ipv4Text(s, start, end), s being the same text as a string.
+ * Its canonical text is then ipv4Text().
  * For scanners that do not know where the value ends: it is found in the same
  * pass that checks it, over bytes (which V8 reads faster than string chars).
  */
@@ -121,9 +121,27 @@ export function ipv4Scan(bytes: Uint8Array, start: number, limit: number): numbe
   return scanIPv4(bytes, start, limit);
 }
 
-/** The canonical text of the dotted quad ipv4Scan just read at s[start, end). */
-export function ipv4Text(s: string, start: number, end: number): string {
-  return v4LeadingZero ? dotted(v4Hi, v4Lo) : s.slice(start, end);
+/**
+ * Recent IPv4 addresses' text, direct-mapped by the address. A firewall logs the same
+ * sources and destinations over and over: a hit returns the same string object as last
+ * time, which costs no allocation, and V8 keeps that string's hash, so the Parquet
+ * writer's dictionaries find it without hashing the text again. Texts are built from
+ * the number (not sliced from the line, which a slice would keep alive).
+ */
+const V4_BITS = 12;
+const v4Keys = new Int32Array(1 << V4_BITS);
+const v4Texts: string[] = new Array<string>(1 << V4_BITS).fill('');
+
+/** The canonical text of the dotted quad ipv4Scan just read. */
+export function ipv4Text(): string {
+  const v = (v4Hi << 16) | v4Lo;
+  const slot = Math.imul(v, 0x9e3779b1) >>> (32 - V4_BITS);
+  const cached = v4Texts[slot];
+  if (v4Keys[slot] === v && cached !== '') return cached;
+  const text = dotted(v4Hi, v4Lo);
+  v4Keys[slot] = v;
+  v4Texts[slot] = text;
+  return text;
 }
 
 function dotted(hi: number, lo: number): string {

@@ -342,7 +342,7 @@ function address(p: number, name: string): number {
   // Most addresses are IPv4: read one in a single pass; anything else is tried as IPv6.
   const v4End = ipv4Scan(b, p, e);
   if (v4End !== -1 && (v4End === e || b[v4End] === SPACE)) {
-    word = ipv4Text(s, p - off, v4End - off);
+    word = ipv4Text();
     return next(v4End);
   }
   const end = valueEnd(p);

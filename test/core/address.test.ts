@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { canonicalIPv4, canonicalIPv6, ipv4At, ipv6At } from '../../functions/core/address.ts';
+import {
+  canonicalIPv4,
+  canonicalIPv6,
+  ipv4At,
+  ipv4Scan,
+  ipv4Text,
+  ipv6At,
+} from '../../functions/core/address.ts';
 
 describe('ipv4At / canonicalIPv4', () => {
   test('valid dotted quads come back as they are', () => {
@@ -26,6 +33,26 @@ describe('ipv4At / canonicalIPv4', () => {
     assert.equal(canonicalIPv4('00.0.0.0'), '0.0.0.0');
     assert.equal(canonicalIPv4('255.255.255.010'), '255.255.255.10');
     assert.equal(ipv4At('SRC=001.002.003.004 ', 4, 19), '1.2.3.4');
+  });
+
+  test("ipv4Scan + ipv4Text (the scanner's path): canonical text, the same string object for an address seen again", () => {
+    const read = (text: string): string => {
+      const bytes = new TextEncoder().encode(text);
+      assert.equal(ipv4Scan(bytes, 0, bytes.length), bytes.length, text);
+      return ipv4Text();
+    };
+    // 0.0.0.0 is address 0, the value every empty slot of the cache starts with.
+    assert.equal(read('0.0.0.0'), '0.0.0.0');
+    assert.equal(read('010.001.002.003'), '10.1.2.3');
+    const first = read('203.0.113.45');
+    assert.equal(read('198.51.100.7'), '198.51.100.7');
+    assert.equal(read('203.0.113.45'), first);
+    assert.equal(read('203.000.113.045'), '203.0.113.45');
+    // Many addresses through the 4,096 slots: every one still reads back as itself.
+    for (let i = 0; i < 20000; i++) {
+      const a = `${(i * 7919) & 255}.${(i >> 3) & 255}.${i & 255}.${(i * 31) & 255}`;
+      assert.equal(read(a), a);
+    }
   });
 
   test('invalid text gives null', () => {
