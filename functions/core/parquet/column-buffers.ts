@@ -203,9 +203,22 @@ export class StringDictBuffer implements ColumnBuffer {
     readonly path: string[],
   ) {}
 
+  /**
+   * The last value set and its id. Many columns repeat from one row to the next (source key,
+   * direction, action, interfaces, protocol), usually as the same string object from the
+   * parser's caches or constants: one comparison then replaces a dictionary lookup.
+   */
+  private last: string | null = null;
+  private lastId = -1;
+
   set(row: number, v: unknown): void {
     if (row >= this.ids.length) this.ids = growFilled(this.ids, row, -1);
-    this.ids[row] = this.dict.id(v as string);
+    const s = v as string;
+    if (s !== this.last) {
+      this.lastId = this.dict.id(s);
+      this.last = s;
+    }
+    this.ids[row] = this.lastId;
     this.values++;
   }
 
@@ -213,6 +226,7 @@ export class StringDictBuffer implements ColumnBuffer {
     if (this.values > 0) this.ids.fill(-1, 0, rows);
     this.values = 0;
     this.dict.reset();
+    this.last = null;
   }
 
   encode(w: ChunkWriter, n: number): ColumnChunk {
@@ -260,6 +274,19 @@ export class PlainStringBuffer implements ColumnBuffer {
     data.ensure(4 + s.length * 3);
     const at = data.length;
     const n = utf8.encodeInto(s, data.bytes.subarray(at + 4)).written;
+    this.prefix(at, n);
+    this.at[row] = at;
+    data.length = at + 4 + n;
+    this.values++;
+  }
+
+  /** Row `row`'s value from bytes[start, start + n), which must be ASCII (so already UTF-8). */
+  setAscii(row: number, bytes: Uint8Array, start: number, n: number): void {
+    if (row >= this.at.length) this.at = growFilled(this.at, row, -1);
+    const data = this.data;
+    data.ensure(4 + n);
+    const at = data.length;
+    data.bytes.set(bytes.subarray(start, start + n), at + 4);
     this.prefix(at, n);
     this.at[row] = at;
     data.length = at + 4 + n;
@@ -573,12 +600,31 @@ export class StringListBuffer implements ColumnBuffer {
     readonly path: string[],
   ) {}
 
+  /**
+   * The last list set and where its elements are. The parser hands out one shared array per
+   * set of flags (TCP flags, IP flags), so a row with the same array as the row before points
+   * at the same elements, with no lookups and no copy.
+   */
+  private lastList: string[] | null = null;
+  private lastFrom = 0;
+  /** Elements over all rows (rows can share their elements, so this can be more than `count`). */
+  private listed = 0;
+
   set(row: number, v: unknown): void {
     const list = v as string[];
     if (row >= this.from.length) {
       this.from = growFilled(this.from, row, -1);
       this.to = growFilled(this.to, row, 0);
     }
+    this.listed += list.length;
+    if (list === this.lastList) {
+      this.from[row] = this.lastFrom;
+      this.to[row] = this.lastFrom + list.length;
+      this.values++;
+      return;
+    }
+    this.lastList = list;
+    this.lastFrom = this.count;
     if (this.count + list.length > this.elems.length)
       this.elems = grow(this.elems, Math.max(this.count + list.length, this.elems.length * 2));
     this.from[row] = this.count;
@@ -591,12 +637,14 @@ export class StringListBuffer implements ColumnBuffer {
     if (this.values > 0) this.from.fill(-1, 0, rows);
     this.values = 0;
     this.count = 0;
+    this.listed = 0;
     this.dict.reset();
+    this.lastList = null;
   }
 
   encode(w: ChunkWriter, n: number): ColumnChunk {
     if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
-    scratch(n + this.count);
+    scratch(n + this.listed);
     let levels = 0;
     let nn = 0;
     let nulls = 0;
