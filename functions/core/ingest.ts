@@ -41,8 +41,17 @@ export function encodeQuarantine(q: Quarantined): string {
  * rather than one JSON line each. `partition` is the records' `dt=/hour=` path.
  */
 export interface RecordSink {
-  /** Returns a promise only when the caller must wait (it wrote a part: backpressure). */
-  add(partition: string, record: FirewallRecord): Promise<void> | undefined;
+  /**
+   * Returns a promise only when the caller must wait (it wrote a part: backpressure).
+   * `rawBytes`, when not null, holds the record's raw line as ASCII bytes at `rawStart`
+   * (record.raw.length of them): a sink may copy them instead of encoding `raw` again.
+   */
+  add(
+    partition: string,
+    record: FirewallRecord,
+    rawBytes?: Uint8Array | null,
+    rawStart?: number,
+  ): Promise<void> | undefined;
   /** Writes out everything still buffered. */
   close(): Promise<void>;
 }
@@ -68,7 +77,7 @@ export async function ingestLines(
   let lastPartition = '';
   const sink = hooks.records;
   let lineNo = 0;
-  for await (const { lines, bytes, starts } of batches) {
+  for await (const { lines, bytes, starts, ascii } of batches) {
     for (let i = 0; i < lines.length; i++) {
       lineNo++;
       const res = parseLine(lines[i], lineNo, opts, bytes, starts[i]);
@@ -93,7 +102,7 @@ export async function ingestLines(
         pending =
           sink === undefined
             ? router.add(RECORDS_TABLE, partition, encodeJsonLine(res))
-            : sink.add(partition, res);
+            : sink.add(partition, res, ascii && starts[i] >= 0 ? bytes : null, starts[i]);
       }
       if (pending !== undefined) await pending;
     }

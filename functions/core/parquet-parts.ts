@@ -82,7 +82,12 @@ export class ParquetPartWriter implements RecordSink {
     this.codec = opts.codec ?? defaultCodec();
   }
 
-  add(partition: string, record: FirewallRecord): Promise<void> | undefined {
+  add(
+    partition: string,
+    record: FirewallRecord,
+    rawBytes: Uint8Array | null = null,
+    rawStart = 0,
+  ): Promise<void> | undefined {
     // Consecutive records nearly always share their hour (partitionOf returns the same string): skip the Map.
     let buf = partition === this.lastPartition ? this.lastBuffer : this.buffers.get(partition);
     if (buf === undefined) {
@@ -92,7 +97,7 @@ export class ParquetPartWriter implements RecordSink {
     }
     this.lastPartition = partition;
     this.lastBuffer = buf;
-    buf.add(record);
+    buf.add(record, rawBytes, rawStart);
     this.buffered++;
     if (buf.rows >= this.rowsPerPart) return this.flush(partition);
     if (this.buffered >= this.maxBufferedRows) return this.flush(this.largest());

@@ -133,6 +133,27 @@ describe('Parquet writer, read back by DuckDB', () => {
     );
   });
 
+  it('writes the same file when the raw lines come as ASCII bytes (the ingest fast path) as from the strings', () => {
+    const records = varied(2_000).map((r, i) => {
+      r.raw = `ascii line ${i} ${'y'.repeat(i % 300)}`;
+      return r;
+    });
+    const text = records.map((r) => r.raw).join('\n');
+    const bytes = new TextEncoder().encode(text);
+    const fromStrings = new RecordColumns();
+    const fromBytes = new RecordColumns();
+    let start = 0;
+    for (const r of records) {
+      fromStrings.add(r);
+      fromBytes.add(r, bytes, start);
+      start += r.raw.length + 1;
+    }
+    const a = Buffer.from(fromStrings.toParquet({ codec: UNCOMPRESSED }));
+    const b = Buffer.from(fromBytes.toParquet({ codec: UNCOMPRESSED }));
+    assert.ok(a.length > 100_000);
+    assert.ok(a.equals(b));
+  });
+
   it('chooses the encoding per column: dictionary for repeating values, plain for random ones, delta for line_no', async () => {
     const meta = await readBack(
       varied(20_000),

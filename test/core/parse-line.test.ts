@@ -323,6 +323,30 @@ describe('bytes to lines', () => {
     assert.match(reason(parseLine(badLine, 1, opts)), /SRC/);
   });
 
+  it('says which batches are all ASCII (their lines are exactly their bytes) and decodes both kinds alike', async () => {
+    const batches: { lines: string[]; ascii: boolean; bytes: string[] }[] = [];
+    for await (const b of splitLines(
+      chunks(['plain line\nsecond\n', 'caf\u00e9 \u20ac\nascii again\n', 'x\n']),
+    )) {
+      const dec = new TextDecoder();
+      batches.push({
+        lines: b.lines,
+        ascii: b.ascii,
+        bytes: b.lines.map((l, i) => dec.decode(b.bytes.subarray(b.starts[i], b.starts[i] + l.length))),
+      });
+    }
+    assert.deepEqual(
+      batches.map((b) => [b.lines, b.ascii]),
+      [
+        [['plain line', 'second'], true],
+        [['caf\u00e9 \u20ac', 'ascii again'], false],
+        [['x'], true],
+      ],
+    );
+    // In an ASCII batch, line.length bytes from its start are the line itself.
+    for (const b of batches.filter((x) => x.ascii)) assert.deepEqual(b.bytes, b.lines);
+  });
+
   it('cuts an overlong line so memory stays bounded, and counts what it dropped', async () => {
     const stats = { droppedBytes: 0 };
     const out: string[] = [];
