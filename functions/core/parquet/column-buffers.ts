@@ -512,8 +512,13 @@ export class NumberBuffer implements ColumnBuffer {
       for (const v of dict) slot[v - min] = -1;
       return i === nn && smallerThanPlain(dict.length, nn, valueBytes) ? dict : null;
     }
+    // Wide range (sequence numbers, epoch-ms timestamps): a Map. Random values (TCP sequence
+    // and ack numbers) would fill it with nearly every row before the limit says no, ~1.9M
+    // Map inserts per 1M lines: give up when the first SAMPLE values are mostly distinct.
+    // Timestamps of an hour stay well under (3,600 seconds: ~60% of 4,096 draws distinct).
     const map = new Map<number, number>();
     for (let i = 0; i < nn; i++) {
+      if (i === SAMPLE && dict.length > SAMPLE * 0.75) return null;
       let id = map.get(nums[i]);
       if (id === undefined) {
         if (dict.length >= limit) return null;
@@ -545,6 +550,9 @@ export class DeltaNumberBuffer extends NumberBuffer {
     return this.finish(w, n);
   }
 }
+
+/** Values a wide-range integer column's dictionary attempt reads before judging them random. */
+const SAMPLE = 4096;
 
 /**
  * Whether a dictionary of d values (plus an id of bitWidth(d) bits per value) is smaller
