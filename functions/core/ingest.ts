@@ -9,7 +9,7 @@ import { encodeJsonLine } from './json-lines.ts';
 import type { LineBatch } from './lines.ts';
 import { isQuarantined, type ParseOptions, parseLine } from './parse-line.ts';
 import { partitionOf } from './partition.ts';
-import type { FirewallRecord, Quarantined } from './record.ts';
+import { FirewallRecord, type Quarantined } from './record.ts';
 import type { PartitionRouter } from './router.ts';
 
 export const RECORDS_TABLE = 'firewall';
@@ -43,6 +43,7 @@ export function encodeQuarantine(q: Quarantined): string {
 export interface RecordSink {
   /**
    * Returns a promise only when the caller must wait (it wrote a part: backpressure).
+   * The record is lent: ingest reuses the object for the next line, so copy what you keep.
    * `rawBytes`, when not null, holds the record's raw line as ASCII bytes at `rawStart`
    * (record.raw.length of them): a sink may copy them instead of encoding `raw` again.
    */
@@ -77,10 +78,12 @@ export async function ingestLines(
   let lastPartition = '';
   const sink = hooks.records;
   let lineNo = 0;
+  const scratch = new FirewallRecord();
   for await (const { lines, bytes, starts, ascii } of batches) {
     for (let i = 0; i < lines.length; i++) {
       lineNo++;
-      const res = parseLine(lines[i], lineNo, opts, bytes, starts[i]);
+      // One record object for every line: each is encoded or copied into columns before the next.
+      const res = parseLine(lines[i], lineNo, opts, bytes, starts[i], scratch);
       let pending: Promise<void> | undefined;
       if (res === null) {
         stats.skipped++;

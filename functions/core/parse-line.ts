@@ -9,7 +9,7 @@
 import { Header, parseJournalJson, parseSyslogHeader } from './framing.ts';
 import { scanNetfilter } from './netfilter.ts';
 import { classifyPrefix, type PrefixInfo } from './prefix.ts';
-import { FirewallRecord, type Quarantined, quarantine } from './record.ts';
+import { clearRecord, FirewallRecord, type Quarantined, quarantine } from './record.ts';
 import { StringCache } from './string-cache.ts';
 
 /** The kernel writes lines under 1 KiB; a journal JSON line is a few KiB. Anything longer is not a log line. */
@@ -38,6 +38,8 @@ const CUT = -2;
 /**
  * `bytes`/`byteStart`, when given, are the bytes the line was decoded from (see LineBatch): the
  * scanner then reads them instead of encoding the line again. Same result either way.
+ * `into`, when given, is cleared and filled instead of a new record (the result is then `into`,
+ * overwritten by the next call: for callers that copy each record away at once).
  */
 export function parseLine(
   line: string,
@@ -45,6 +47,7 @@ export function parseLine(
   opts: ParseOptions,
   bytes?: Uint8Array,
   byteStart = -1,
+  into?: FirewallRecord,
 ): ParseResult {
   let end = line.length;
   while (end > 0 && (line.charCodeAt(end - 1) === 10 || line.charCodeAt(end - 1) === 13)) end--;
@@ -95,7 +98,12 @@ export function parseLine(
     prefixStart = header.prefixStart;
   }
 
-  const r = new FirewallRecord();
+  let r: FirewallRecord;
+  if (into === undefined) r = new FirewallRecord();
+  else {
+    r = into;
+    clearRecord(r);
+  }
   const bad =
     lineBytes === null
       ? scanNetfilter(text, nfStart, r)

@@ -81,6 +81,23 @@ export class FirewallRecord {
   line_no = 0;
 }
 
+/**
+ * Sets every field of `r` back to what a new record has: one generated straight-line
+ * function (from a new record's own fields, so it cannot drift from the class). Lets a
+ * caller that copies each record away at once (ingest) reuse one object for every line
+ * instead of allocating ~600 bytes a line for the garbage collector.
+ */
+export const clearRecord: (r: FirewallRecord) => void = (() => {
+  const fresh = new FirewallRecord();
+  const body = Object.entries(fresh)
+    .map(([k, v]) => {
+      if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new Error(`record field ${k} is not an identifier`);
+      return `r.${k} = ${JSON.stringify(v)};`;
+    })
+    .join('\n');
+  return new Function('r', body) as (r: FirewallRecord) => void;
+})();
+
 /** A line that looked like a netfilter line but could not be parsed. */
 export interface Quarantined {
   readonly quarantined: true;

@@ -36,6 +36,23 @@ describe('record shape', () => {
   });
 });
 
+describe('one record reused for every line (ingest)', () => {
+  it('parses each real line into a reused record exactly as into a new one, nothing left from the line before', () => {
+    const reused = new FirewallRecord();
+    // Every line after every other: a field one line sets and the next does not must come back null.
+    const lines = REAL_LINES.map((l) => l.line);
+    for (const before of lines) {
+      for (const line of lines) {
+        parseLine(before, 7, opts, undefined, -1, reused);
+        const got = parseLine(line, 7, opts, undefined, -1, reused);
+        const fresh = parseLine(line, 7, opts);
+        assert.equal(got, isQuarantined(got) || got === null ? got : reused);
+        assert.deepEqual({ ...(got as object) }, { ...(fresh as object) }, line);
+      }
+    }
+  });
+});
+
 describe('real lines from public sources', () => {
   for (const { what, line, expect } of REAL_LINES) {
     it(what, () => {
