@@ -159,6 +159,25 @@ describe('Parquet writer, read back by DuckDB', () => {
     assert.ok(a.equals(b));
   });
 
+  it('dictionary-encodes timestamps of whole seconds and with milliseconds, and reads both back', async () => {
+    for (const ms of [false, true]) {
+      const records = varied(6_000).map((r, i) => {
+        r.ts = HOUR + (i % 2_000) * 1000 + (ms ? (i % 2_000) % 7 : 0); // 2,000 distinct either way
+        return r;
+      });
+      const rows = await readBack(records, 'SELECT epoch_ms(ts) AS ts FROM $F');
+      assert.deepEqual(
+        rows.map((r) => Number(r.ts)),
+        records.map((r) => r.ts),
+      );
+      const [meta] = await readBack(
+        records,
+        "SELECT encodings FROM parquet_metadata($F) WHERE path_in_schema = 'ts'",
+      );
+      assert.match(String(meta.encodings), /RLE_DICTIONARY/, ms ? 'with milliseconds' : 'whole seconds');
+    }
+  });
+
   it('chooses the encoding per column: dictionary for repeating values, plain for random ones, delta for line_no', async () => {
     const meta = await readBack(
       varied(20_000),

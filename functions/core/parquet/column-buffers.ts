@@ -386,6 +386,12 @@ export class NumberBuffer implements ColumnBuffer {
   protected nn = 0;
   protected min = 0;
   protected max = 0;
+  /**
+   * 1000 when every value is a multiple of 1000 (epoch-ms timestamps of syslog stamps, which
+   * have whole seconds): the dictionary then indexes its direct table by (v - min) / 1000, and
+   * an hour of timestamps (3,600 seconds) uses the table instead of a Map.
+   */
+  protected step = 1;
 
   constructor(
     readonly element: SchemaElement,
@@ -435,6 +441,7 @@ export class NumberBuffer implements ColumnBuffer {
     let nn = 0;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
+    let seconds = this.int64;
     const present = this.present;
     const vals = this.vals;
     for (let i = 0; i < n; i++) {
@@ -444,11 +451,13 @@ export class NumberBuffer implements ColumnBuffer {
         nums[nn++] = v;
         if (v < min) min = v;
         if (v > max) max = v;
+        if (v % 1000 !== 0) seconds = false;
       } else defs[i] = 0;
     }
     this.nn = nn;
     this.min = min;
     this.max = max;
+    this.step = seconds ? 1000 : 1;
   }
 
   protected finish(w: ChunkWriter, n: number): ColumnChunk {
@@ -491,7 +500,8 @@ export class NumberBuffer implements ColumnBuffer {
     // Past this many distinct values a dictionary cannot win even with 1-bit ids.
     const limit = Math.floor((plainBytes - nn / 8) / valueBytes);
     const dict: number[] = [];
-    if (max - min < 1 << 17) {
+    const step = this.step;
+    if ((max - min) / step < 1 << 17) {
       // Small range (ports, TTLs, lengths, IDs): a direct table beats a Map by far. The table is
       // shared and left all -1 again afterwards (only the slots used are cleared): a fresh 512 KB
       // table per column per part was ~10 MB of garbage a part, which V8 frees late.
@@ -499,7 +509,7 @@ export class NumberBuffer implements ColumnBuffer {
       let id = 0;
       let i = 0;
       for (; i < nn; i++) {
-        const k = nums[i] - min;
+        const k = (nums[i] - min) / step;
         id = slot[k];
         if (id < 0) {
           if (dict.length >= limit) break;
@@ -509,7 +519,7 @@ export class NumberBuffer implements ColumnBuffer {
         }
         ids[i] = id;
       }
-      for (const v of dict) slot[v - min] = -1;
+      for (const v of dict) slot[(v - min) / step] = -1;
       return i === nn && smallerThanPlain(dict.length, nn, valueBytes) ? dict : null;
     }
     // Wide range (sequence numbers, epoch-ms timestamps): a Map. Random values (TCP sequence
