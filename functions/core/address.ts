@@ -9,6 +9,7 @@
  * Both parsers scan char codes between two indexes of the line, with no regex,
  * split or intermediate strings; the only allocation is the result.
  */
+import { newSymbol } from './line-symbols.ts';
 
 /**
  * Validates a dotted-quad IPv4 in s[start, end): exactly 4 decimal parts of 1 to 3 ASCII digits, each 0-255, no
@@ -131,17 +132,30 @@ export function ipv4Scan(bytes: Uint8Array, start: number, limit: number): numbe
 const V4_BITS = 12;
 const v4Keys = new Int32Array(1 << V4_BITS);
 const v4Texts: string[] = new Array<string>(1 << V4_BITS).fill('');
+/** Each slot's symbol (line-symbols.ts), new each time the slot stores a text. */
+const v4Symbols = new Float64Array(1 << V4_BITS);
+let lastV4Symbol = -1;
 
 /** The canonical text of the dotted quad ipv4Scan just read. */
 export function ipv4Text(): string {
   const v = (v4Hi << 16) | v4Lo;
   const slot = Math.imul(v, 0x9e3779b1) >>> (32 - V4_BITS);
   const cached = v4Texts[slot];
-  if (v4Keys[slot] === v && cached !== '') return cached;
+  if (v4Keys[slot] === v && cached !== '') {
+    lastV4Symbol = v4Symbols[slot];
+    return cached;
+  }
   const text = dotted(v4Hi, v4Lo);
   v4Keys[slot] = v;
   v4Texts[slot] = text;
+  v4Symbols[slot] = newSymbol();
+  lastV4Symbol = v4Symbols[slot];
   return text;
+}
+
+/** The symbol of the text the last ipv4Text() returned (see line-symbols.ts). */
+export function ipv4Symbol(): number {
+  return lastV4Symbol;
 }
 
 function dotted(hi: number, lo: number): string {

@@ -31,6 +31,8 @@ export class Header {
   tsMs: number | null = null;
   /** Host name from the header, or null. */
   host: string | null = null;
+  /** The host's symbol when it came from the hosts cache, else -1 (see line-symbols.ts). */
+  hostSymbol = -1;
   /** Kernel uptime seconds from a `[12345.678901]` stamp, or null. */
   uptime: number | null = null;
   /** Index in `line` where the rule prefix starts (= end of header); <= nfStart. */
@@ -500,6 +502,7 @@ function afterStamp(line: string, i: number, end: number, out: Header, guessHost
     while (j < bend && hb[j] !== SP) j++;
     if (j > bi && j + 9 <= bend && isKernelTag(hb, j + 1)) {
       out.host = hosts.internBytes(hb, bi, j, line, i);
+      out.hostSymbol = hosts.lastSymbol;
       i = j + 9 - lineOff;
       if (guessHost && i < end && line.charCodeAt(i) === LBRACKET && uptimeAt(line, i, end)) {
         out.uptime = upValue;
@@ -521,6 +524,7 @@ function afterStamp(line: string, i: number, end: number, out: Header, guessHost
   ) {
     // Same `host kernel: ` as a recent line: exactly what hostAndTag would find.
     out.host = lastHostTagHost;
+    out.hostSymbol = -1;
     i += n;
   } else {
     i = hostAndTag(line, i, end, out, guessHost);
@@ -579,6 +583,7 @@ function hostAndTag(line: string, i: number, end: number, out: Header, guessHost
       if (t2 >= 0) {
         const host = hostAt(line, i, e);
         out.host = host;
+        out.hostSymbol = -1;
         // Remember the run for the fast path, but only when it ends in the space after the tag
         // (else a later line with that space would be split differently).
         if (line.charCodeAt(t2 - 1) === SP) {
@@ -588,6 +593,7 @@ function hostAndTag(line: string, i: number, end: number, out: Header, guessHost
         i = t2;
       } else if (guessHost && hostLike) {
         out.host = hostAt(line, i, e);
+        out.hostSymbol = -1;
         i = e + 1;
       }
     }
@@ -663,6 +669,7 @@ function header5424(line: string, i: number, end: number, out: Header): number {
 function headerAt(line: string, p: number, end: number, referenceMs: number, out: Header): number {
   out.tsMs = null;
   out.host = null;
+  out.hostSymbol = -1;
   out.uptime = null;
   let c = line.charCodeAt(p);
   let priEnd = -1;
@@ -678,6 +685,7 @@ function headerAt(line: string, p: number, end: number, referenceMs: number, out
       if (r !== NONE) return r;
       out.tsMs = null;
       out.host = null;
+      out.hostSymbol = -1;
       out.uptime = null;
     }
   }
@@ -756,6 +764,7 @@ export function parseSyslogHeader(
   }
   out.tsMs = null;
   out.host = null;
+  out.hostSymbol = -1;
   out.uptime = null;
   out.prefixStart = Math.min(p, end);
   return null;

@@ -6,6 +6,7 @@
  * Every line is accounted for: records + skipped + quarantined === lines.
  */
 import { encodeJsonLine } from './json-lines.ts';
+import { LINE_SYMBOLS } from './line-symbols.ts';
 import type { LineBatch } from './lines.ts';
 import { isQuarantined, type ParseOptions, parseLine } from './parse-line.ts';
 import { partitionOf } from './partition.ts';
@@ -44,6 +45,7 @@ export interface RecordSink {
   /**
    * Returns a promise only when the caller must wait (it wrote a part: backpressure).
    * The record is lent: ingest reuses the object for the next line, so copy what you keep.
+   * `symbols` are the line's symbols (line-symbols.ts), valid during this call only.
    * `rawBytes`, when not null, holds the record's raw line as ASCII bytes at `rawStart`
    * (record.raw.length of them): a sink may copy them instead of encoding `raw` again.
    */
@@ -52,6 +54,7 @@ export interface RecordSink {
     record: FirewallRecord,
     rawBytes?: Uint8Array | null,
     rawStart?: number,
+    symbols?: Float64Array | null,
   ): Promise<void> | undefined;
   /** Writes out everything still buffered. */
   close(): Promise<void>;
@@ -105,7 +108,7 @@ export async function ingestLines(
         pending =
           sink === undefined
             ? router.add(RECORDS_TABLE, partition, encodeJsonLine(res))
-            : sink.add(partition, res, ascii && starts[i] >= 0 ? bytes : null, starts[i]);
+            : sink.add(partition, res, ascii && starts[i] >= 0 ? bytes : null, starts[i], LINE_SYMBOLS);
       }
       if (pending !== undefined) await pending;
     }

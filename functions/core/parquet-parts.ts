@@ -87,6 +87,7 @@ export class ParquetPartWriter implements RecordSink {
     record: FirewallRecord,
     rawBytes: Uint8Array | null = null,
     rawStart = 0,
+    symbols: Float64Array | null = null,
   ): Promise<void> | undefined {
     // Consecutive records nearly always share their hour (partitionOf returns the same string): skip the Map.
     let buf = partition === this.lastPartition ? this.lastBuffer : this.buffers.get(partition);
@@ -97,7 +98,7 @@ export class ParquetPartWriter implements RecordSink {
     }
     this.lastPartition = partition;
     this.lastBuffer = buf;
-    buf.add(record, rawBytes, rawStart);
+    buf.add(record, rawBytes, rawStart, symbols);
     this.buffered++;
     if (buf.rows >= this.rowsPerPart) return this.flush(partition);
     if (this.buffered >= this.maxBufferedRows) return this.flush(this.largest());

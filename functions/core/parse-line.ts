@@ -7,6 +7,7 @@
  * works: syslog, journalctl's formats, RFC 5424, grep's file-name junk, or none.
  */
 import { Header, parseJournalJson, parseSyslogHeader } from './framing.ts';
+import { LINE_SYMBOLS, SYMBOL_COLUMNS } from './line-symbols.ts';
 import { scanNetfilter } from './netfilter.ts';
 import { classifyPrefix, type PrefixInfo } from './prefix.ts';
 import { clearRecord, FirewallRecord, type Quarantined, quarantine } from './record.ts';
@@ -115,6 +116,7 @@ export function parseLine(
     return quarantine(`timestamp out of range (${r.ts})`, raw, lineNo, opts.sourceKey);
   }
   r.host = host ?? opts.fallbackHost;
+  if (!json && host !== null) LINE_SYMBOLS[SYMBOL_COLUMNS.host] = header.hostSymbol;
   r.kernel_uptime = uptime;
   let pe = nfStart;
   if (lineBytes !== null) while (pe > prefixStart && lineBytes[byteStart + pe - 1] === 32) pe--;
@@ -129,9 +131,11 @@ export function parseLine(
     if (slot >= 0) {
       prefix = prefixes.keyAt(slot);
       info = prefixes.valueAt(slot);
+      LINE_SYMBOLS[SYMBOL_COLUMNS.prefix] = prefixes.symbolAt(slot);
     } else {
       prefix = text.slice(prefixStart, pe);
       info = prefixes.set(prefix, classifyPrefix(prefix));
+      LINE_SYMBOLS[SYMBOL_COLUMNS.prefix] = prefixes.lastSymbol;
     }
     r.prefix = prefix;
     r.action = info.action;

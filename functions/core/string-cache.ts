@@ -11,15 +11,21 @@
  * Values can be looked up as a range of a string or as a range of bytes (the
  * scanner reads bytes, which V8 reads faster than string chars). The bytes of
  * every key live in one pooled array: allocating a typed array per key cost
- * more than the lookups saved.
+ * more than the lookups saved. Each stored key gets a symbol (line-symbols.ts).
  */
+import { newSymbol } from './line-symbols.ts';
+
 export class StringCache<T> {
   private readonly keys: string[];
   private readonly values: (T | undefined)[];
   /** Key i's bytes are pool[i * maxLen, i * maxLen + lens[i]) (ASCII keys up to maxLen only; else lens[i] = -1). */
   private readonly pool: Uint8Array;
   private readonly lens: Int32Array;
+  /** Each slot's symbol (line-symbols.ts): new each time the slot stores a key. */
+  private readonly symbols: Float64Array;
   private readonly mask: number;
+  /** The symbol of the key the last intern() or internBytes() returned. */
+  lastSymbol = -1;
 
   constructor(
     bits = 10,
@@ -30,6 +36,7 @@ export class StringCache<T> {
     this.values = new Array<T | undefined>(size).fill(undefined);
     this.pool = new Uint8Array(size * maxLen);
     this.lens = new Int32Array(size).fill(-1);
+    this.symbols = new Float64Array(size).fill(-1);
     this.mask = size - 1;
   }
 
@@ -62,11 +69,18 @@ export class StringCache<T> {
     return this.values[slot] as T;
   }
 
+  /** The symbol of the key in `slot` (see line-symbols.ts). */
+  symbolAt(slot: number): number {
+    return this.symbols[slot];
+  }
+
   /** Stores key k with its value (replacing whatever shared its slot); returns the value. */
   set(k: string, value: T): T {
     const slot = hashString(k, 0, k.length) & this.mask;
     this.keys[slot] = k;
     this.values[slot] = value;
+    this.symbols[slot] = newSymbol();
+    this.lastSymbol = this.symbols[slot];
     let len = k.length <= this.maxLen ? k.length : -1;
     const base = slot * this.maxLen;
     for (let i = 0; i < k.length && len >= 0; i++) {
@@ -81,7 +95,10 @@ export class StringCache<T> {
   /** s[start, end) as a string: the cached one if present, else a new slice, cached for next time. */
   intern(s: string, start: number, end: number): string {
     const slot = this.find(s, start, end);
-    if (slot >= 0) return this.keys[slot];
+    if (slot >= 0) {
+      this.lastSymbol = this.symbols[slot];
+      return this.keys[slot];
+    }
     const v = s.slice(start, end);
     this.set(v, undefined as T);
     return v;
@@ -90,7 +107,10 @@ export class StringCache<T> {
   /** Like intern(), for a value whose bytes are at hand: bytes[start, end) is the ASCII text s[sStart...]. */
   internBytes(bytes: Uint8Array, start: number, end: number, s: string, sStart: number): string {
     const slot = this.findBytes(bytes, start, end);
-    if (slot >= 0) return this.keys[slot];
+    if (slot >= 0) {
+      this.lastSymbol = this.symbols[slot];
+      return this.keys[slot];
+    }
     const v = s.slice(sStart, sStart + end - start);
     this.set(v, undefined as T);
     return v;

@@ -218,6 +218,51 @@ class StringDictionary {
   }
 }
 
+/**
+ * Symbol (line-symbols.ts) → this part's dictionary id, in open addressing over doubles.
+ * A symbol always stands for one string, so once a symbol has an id every later row with
+ * it takes that id by an integer lookup, without touching the string.
+ */
+class SymbolIds {
+  private keys = new Float64Array(1024).fill(-1);
+  private ids = new Int32Array(1024);
+  private mask = 1023;
+  private count = 0;
+
+  /** The id of `symbol`, or -1. */
+  get(symbol: number): number {
+    const keys = this.keys;
+    for (let i = Math.imul(symbol | 0, 0x9e3779b1) & this.mask; ; i = (i + 1) & this.mask) {
+      const k = keys[i];
+      if (k === symbol) return this.ids[i];
+      if (k === -1) return -1;
+    }
+  }
+
+  set(symbol: number, id: number): void {
+    let i = Math.imul(symbol | 0, 0x9e3779b1) & this.mask;
+    while (this.keys[i] !== -1) i = (i + 1) & this.mask;
+    this.keys[i] = symbol;
+    this.ids[i] = id;
+    if (++this.count * 2 > this.mask) this.grow();
+  }
+
+  clear(): void {
+    if (this.count > 0) this.keys.fill(-1);
+    this.count = 0;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const ids = this.ids;
+    this.keys = new Float64Array(keys.length * 2).fill(-1);
+    this.ids = new Int32Array(keys.length * 2);
+    this.mask = keys.length * 2 - 1;
+    this.count = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) this.set(keys[i], ids[i]);
+  }
+}
+
 /** Strings, dictionary-encoded. A row's id is -1 while it is null. */
 export class StringDictBuffer implements ColumnBuffer {
   private ids = new Int32Array(1024).fill(-1);
@@ -236,6 +281,7 @@ export class StringDictBuffer implements ColumnBuffer {
    */
   private last: string | null = null;
   private lastId = -1;
+  private readonly symbols = new SymbolIds();
 
   set(row: number, v: unknown): void {
     if (row >= this.ids.length) this.ids = growFilled(this.ids, row, -1);
@@ -248,11 +294,24 @@ export class StringDictBuffer implements ColumnBuffer {
     this.values++;
   }
 
+  /** Row `row`'s value `v`, whose symbol is `symbol` (>= 0): found by the symbol after its first row. */
+  setSymbol(row: number, v: string, symbol: number): void {
+    if (row >= this.ids.length) this.ids = growFilled(this.ids, row, -1);
+    let id = this.symbols.get(symbol);
+    if (id < 0) {
+      id = this.dict.id(v);
+      this.symbols.set(symbol, id);
+    }
+    this.ids[row] = id;
+    this.values++;
+  }
+
   reset(rows: number): void {
     if (this.values > 0) this.ids.fill(-1, 0, rows);
     this.values = 0;
     this.dict.reset();
     this.last = null;
+    this.symbols.clear();
   }
 
   encode(w: ChunkWriter, n: number): ColumnChunk {

@@ -13,6 +13,7 @@
  */
 import { ByteWriter } from 'hyparquet-writer';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
+import { SYMBOL_COLUMNS } from '../line-symbols.ts';
 import type { FirewallRecord } from '../record.ts';
 import { COLUMNS, type Column, SCHEMA_VERSION } from '../schema.ts';
 import { ChunkWriter } from './chunk-writer.ts';
@@ -54,15 +55,18 @@ function bufferFor(c: Column): ColumnBuffer {
   }
 }
 
-type Append = (record: FirewallRecord, row: number) => void;
+type Append = (record: FirewallRecord, row: number, symbols: Float64Array | null) => void;
+
+const SYMBOL_OF: Readonly<Record<string, number>> = SYMBOL_COLUMNS;
 
 /**
- * `(r, row) => { let v; v = r.ts; if (v !== null) b0.set(row, v); ... }`, generated
+ * `(r, row, y) => { let v; v = r.ts; if (v !== null) b0.set(row, v); ... }`, generated
  * from COLUMNS: one straight-line function reads each field by name (a loop over
  * names would make every read a slow keyed lookup) and skips nulls inline, so the
  * many columns a line leaves empty cost a field read each and no call. Names are
- * checked to be plain identifiers. The raw line is left to RecordColumns.add, which
- * can copy its bytes.
+ * checked to be plain identifiers. A column that can carry a symbol (line-symbols.ts)
+ * goes by its symbol when `y` has one for it. The raw line is left to RecordColumns.add,
+ * which can copy its bytes.
  */
 function compileAppend(buffers: readonly ColumnBuffer[]): Append {
   const names = COLUMNS.map((c) => {
@@ -71,9 +75,16 @@ function compileAppend(buffers: readonly ColumnBuffer[]): Append {
   });
   const consts = names.map((_, i) => `const b${i} = b[${i}];`).join('\n');
   const body = names
-    .map((n, i) => (n === RAW ? '' : `v = r.${n}; if (v !== null) b${i}.set(row, v);`))
+    .map((n, i) => {
+      if (n === RAW) return '';
+      const k = SYMBOL_OF[n];
+      if (k === undefined) return `v = r.${n}; if (v !== null) b${i}.set(row, v);`;
+      if (!(buffers[i] instanceof StringDictBuffer))
+        throw new Error(`symbol column ${n} is not a string column`);
+      return `v = r.${n}; if (v !== null) { if (y !== null && y[${k}] >= 0) b${i}.setSymbol(row, v, y[${k}]); else b${i}.set(row, v); }`;
+    })
     .join('\n');
-  return new Function('b', `${consts}\nreturn function append(r, row) {\nlet v;\n${body}\n}`)(
+  return new Function('b', `${consts}\nreturn function append(r, row, y) {\nlet v;\n${body}\n}`)(
     buffers,
   ) as Append;
 }
@@ -96,10 +107,17 @@ export class RecordColumns {
   /**
    * `rawBytes`, when not null, holds record.raw as ASCII bytes from `rawStart`: they are
    * copied as they are (encoding the string again to UTF-8 cost ~0.15 s per 1M lines).
+   * `symbols`, when not null, are the symbols of this record's line (LINE_SYMBOLS right
+   * after parsing it: see line-symbols.ts).
    */
-  add(record: FirewallRecord, rawBytes: Uint8Array | null = null, rawStart = 0): void {
+  add(
+    record: FirewallRecord,
+    rawBytes: Uint8Array | null = null,
+    rawStart = 0,
+    symbols: Float64Array | null = null,
+  ): void {
     const row = this.rows++;
-    this.append(record, row);
+    this.append(record, row, symbols);
     const raw = record.raw;
     if (raw === null) return; // typed as a string, but a row may still have none
     if (rawBytes !== null) this.raw.setAscii(row, rawBytes, rawStart, raw.length);

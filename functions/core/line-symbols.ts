@@ -1,0 +1,46 @@
+/**
+ * Symbols: numbers that stand for strings the parser took from its caches.
+ *
+ * The parser recognises repeating values (hosts, prefixes, interfaces, MAC
+ * headers, addresses) in direct-mapped caches (string-cache.ts, address.ts).
+ * Each time a cache stores a string it gives it a new symbol, never reused, so
+ * a symbol always means the one string it was given with. For the line just
+ * parsed, LINE_SYMBOLS holds the symbol of each column below whose value came
+ * from a cache, or -1 when it did not (no value, or text read the long way).
+ *
+ * The Parquet writer uses them to find a string's dictionary id by an integer
+ * instead of by its text: looking up thousands of distinct strings in each
+ * part's dictionaries costed ~50 ns a lookup in a full ingest (cache misses
+ * on the strings and tables), an integer lookup a few ns. A symbol is only a
+ * shortcut: a symbol column's value is always the record's string.
+ */
+
+/** Columns that can carry a symbol, as indexes into LINE_SYMBOLS. */
+export const SYMBOL_COLUMNS = {
+  host: 0,
+  prefix: 1,
+  action: 1, // derived from the prefix alone: the prefix's symbol stands for it too
+  rule_set: 1,
+  rule_number: 1,
+  in_iface: 2,
+  out_iface: 3,
+  mac_dst: 4, // the three parts of one cached MAC header
+  mac_src: 4,
+  ethertype: 4,
+  src: 5,
+  dst: 6,
+} as const satisfies Record<string, number>;
+
+/** Per line: each symbol column's symbol, or -1. Written by the parser, read before the next line. */
+export const LINE_SYMBOLS = new Float64Array(7).fill(-1);
+
+/**
+ * The next symbol. A double, not an int32: a warm Lambda storing 10,000 strings a second
+ * would run out of 2^31 in under three days, and a symbol must never come back. 2^53 lasts.
+ */
+let next = 0;
+
+/** A symbol for a string a cache is about to store. */
+export function newSymbol(): number {
+  return next++;
+}
