@@ -4,8 +4,9 @@
  * time, so the difference between two lines is the cost of one stage.
  *
  *   split  bytes → lines (functions/core/lines.ts)
- *   parse  + parseLine per line (records built, then dropped)
- *   none   + ParquetPartWriter with uncompressed pages (columns, encodings, footers)
+ *   parse  + parseLine per line (into one reused record, as ingest does)
+ *   none   the ingest pipeline (ingestLines) into ParquetPartWriter with uncompressed pages
+ *          (columns, encodings, footers; quarantined lines go nowhere)
  *   CODEC  + the same with that page codec (e.g. snappy, gzip:1, gzip:6, zstd:3)
  *
  * Usage: node --import tsx bench/stages.ts FILE [CODEC ...]   (default codecs: none snappy gzip:1)
@@ -13,11 +14,13 @@
  * also shows the stage's CPU seconds (user + system), steadier than wall time on a busy machine.
  */
 import { createReadStream } from 'node:fs';
+import { ingestLines } from '../functions/core/ingest.ts';
 import { splitLines } from '../functions/core/lines.ts';
 import { parseCodec } from '../functions/core/parquet/codec.ts';
 import { ParquetPartWriter } from '../functions/core/parquet-parts.ts';
-import { isQuarantined, parseLine } from '../functions/core/parse-line.ts';
-import { partitionOf } from '../functions/core/partition.ts';
+import { parseLine } from '../functions/core/parse-line.ts';
+import { FirewallRecord } from '../functions/core/record.ts';
+import { PartitionRouter } from '../functions/core/router.ts';
 
 type Stage = 'split' | 'parse' | string;
 
@@ -28,31 +31,31 @@ async function run(
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   let bytes = 0;
-  const sink =
-    stage === 'split' || stage === 'parse'
-      ? undefined
-      : new ParquetPartWriter(
-          {
-            async writePart(_t, _p, _i, _s, b) {
-              bytes += b.length;
-            },
-          },
-          'bench',
-          { codec: parseCodec(stage) },
-        );
   const opts = { referenceMs: Date.parse('2026-11-24T00:00:00Z'), sourceKey: 'bench', fallbackHost: null };
+  const batches = splitLines(createReadStream(file, { highWaterMark: 1 << 20 }));
   let lineNo = 0;
-  for await (const batch of splitLines(createReadStream(file, { highWaterMark: 1 << 20 }))) {
-    for (let i = 0; i < batch.lines.length; i++) {
-      lineNo++;
-      if (stage === 'split') continue;
-      const r = parseLine(batch.lines[i], lineNo, opts, batch.bytes, batch.starts[i]);
-      if (sink === undefined || r === null || isQuarantined(r)) continue;
-      const pending = sink.add(partitionOf(r.ts), r);
-      if (pending !== undefined) await pending;
+  if (stage === 'split' || stage === 'parse') {
+    const into = new FirewallRecord();
+    for await (const batch of batches) {
+      for (let i = 0; i < batch.lines.length; i++) {
+        lineNo++;
+        if (stage === 'parse') parseLine(batch.lines[i], lineNo, opts, batch.bytes, batch.starts[i], into);
+      }
     }
+  } else {
+    // The ingest pipeline itself (functions/core/ingest.ts), parts counted instead of stored.
+    const sink = new ParquetPartWriter(
+      {
+        async writePart(_t, _p, _i, _s, b) {
+          bytes += b.length;
+        },
+      },
+      'bench',
+      { codec: parseCodec(stage) },
+    );
+    const router = new PartitionRouter({ open: () => ({ write: () => undefined, end: async () => {} }) });
+    lineNo = (await ingestLines(batches, opts, router, { records: sink })).lines;
   }
-  await sink?.close();
   const cpu = process.cpuUsage(cpu0);
   return {
     lines: lineNo,
