@@ -127,11 +127,16 @@ export interface ColumnBuffer {
 
 /** Appends n levels of 0 with their 4-byte length prefix: one RLE run of a 1-byte value. */
 function writeZeroLevels(out: ByteBuffer, n: number): void {
+  writeLevelRun(out, n, 0);
+}
+
+/** Appends n levels of `level` with their 4-byte length prefix: one RLE run of a 1-byte value. */
+function writeLevelRun(out: ByteBuffer, n: number, level: number): void {
   const at = out.length;
   out.u32(0);
   if (n > 0) {
     out.varint(n * 2);
-    out.u8(0);
+    out.u8(level);
   }
   new DataView(out.bytes.buffer).setUint32(at, out.length - at - 4, true);
 }
@@ -206,11 +211,11 @@ class StringDictionary {
     w.dictionaryPage(body.view8(), this.keys.length);
   }
 
-  /** Appends ids[0..nn) as RLE_DICTIONARY values: the bit width, then the hybrid runs. */
-  writeIds(out: ByteBuffer, nn: number): void {
+  /** Appends from[0..nn) (the `ids` scratch unless given) as RLE_DICTIONARY values: the bit width, then the hybrid runs. */
+  writeIds(out: ByteBuffer, nn: number, from: Int32Array = ids): void {
     const width = bitWidth(this.keys.length - 1);
     out.u8(width);
-    writeRleHybrid(out, ids, 0, nn, width);
+    writeRleHybrid(out, from, 0, nn, width);
   }
 
   stats(nulls: number): Statistics {
@@ -316,22 +321,29 @@ export class StringDictBuffer implements ColumnBuffer {
 
   encode(w: ChunkWriter, n: number): ColumnChunk {
     if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
-    scratch(n);
-    let nn = 0;
-    for (let i = 0; i < n; i++) {
-      const id = this.ids[i];
-      if (id >= 0) {
-        defs[i] = 1;
-        ids[nn++] = id;
-      } else defs[i] = 0;
-    }
     w.begin();
     this.dict.writePage(w);
     body.reset();
-    writeLevels(body, defs, n, 1);
-    this.dict.writeIds(body, nn);
+    if (this.values === n) {
+      // Every row has a value (host, direction, addresses, protocol): one run of level 1, and
+      // the ids are the buffer's own, in order.
+      writeLevelRun(body, n, 1);
+      this.dict.writeIds(body, n, this.ids);
+    } else {
+      scratch(n);
+      let nn = 0;
+      for (let i = 0; i < n; i++) {
+        const id = this.ids[i];
+        if (id >= 0) {
+          defs[i] = 1;
+          ids[nn++] = id;
+        } else defs[i] = 0;
+      }
+      writeLevels(body, defs, n, 1);
+      this.dict.writeIds(body, nn);
+    }
     w.dataPage(body.view8(), n, 'RLE_DICTIONARY');
-    return w.finish(this.element, this.path, n, this.dict.stats(n - nn));
+    return w.finish(this.element, this.path, n, this.dict.stats(n - this.values));
   }
 }
 
@@ -487,7 +499,7 @@ export class NumberBuffer implements ColumnBuffer {
     this.collect(n);
     w.begin();
     body.reset();
-    writeLevels(body, defs, n, 1);
+    this.writeDefinitions(n);
     const dictionary = this.dictionary(this.nn, this.min, this.max);
     if (dictionary !== null) this.writeDictionary(w, n, dictionary);
     else this.writePlain(w, n);
@@ -518,6 +530,12 @@ export class NumberBuffer implements ColumnBuffer {
     this.min = min;
     this.max = max;
     this.step = seconds ? 1000 : 1;
+  }
+
+  /** The definition levels collect() found: one run when every row has a value (most columns of most parts). */
+  protected writeDefinitions(n: number): void {
+    if (this.nn === n) writeLevelRun(body, n, 1);
+    else writeLevels(body, defs, n, 1);
   }
 
   protected finish(w: ChunkWriter, n: number): ColumnChunk {
@@ -614,7 +632,7 @@ export class DeltaNumberBuffer extends NumberBuffer {
     this.collect(n);
     w.begin();
     body.reset();
-    writeLevels(body, defs, n, 1);
+    this.writeDefinitions(n);
     writeDeltaBinaryPacked(body, nums, this.nn);
     w.dataPage(body.view8(), n, 'DELTA_BINARY_PACKED');
     return this.finish(w, n);
