@@ -33,6 +33,20 @@ export const SYMBOL_COLUMNS = {
 
 /** Per line: each symbol column's symbol, or -1. Written by the parser, read before the next line. */
 export const LINE_SYMBOLS = new Float64Array(7).fill(-1);
+if (Math.max(...Object.values(SYMBOL_COLUMNS)) + 1 !== LINE_SYMBOLS.length)
+  throw new Error('LINE_SYMBOLS and clearLineSymbols must cover every index of SYMBOL_COLUMNS');
+
+/** Every symbol back to -1, for the next line (seven stores: cheaper than a call to fill()). */
+export function clearLineSymbols(): void {
+  const y = LINE_SYMBOLS;
+  y[0] = -1;
+  y[1] = -1;
+  y[2] = -1;
+  y[3] = -1;
+  y[4] = -1;
+  y[5] = -1;
+  y[6] = -1;
+}
 
 /**
  * The next symbol. A double, not an int32: a warm Lambda storing 10,000 strings a second

@@ -21,7 +21,7 @@
  * the same logic over a shared cursor.
  */
 import { ipv4Scan, ipv4Symbol, ipv4Text, ipv6At } from './address.ts';
-import { LINE_SYMBOLS, SYMBOL_COLUMNS } from './line-symbols.ts';
+import { clearLineSymbols, LINE_SYMBOLS, SYMBOL_COLUMNS } from './line-symbols.ts';
 import { FirewallRecord } from './record.ts';
 import { StringCache } from './string-cache.ts';
 
@@ -94,7 +94,7 @@ export function scanNetfilter(
   e = end;
   err = null;
   // No column has a symbol until a cached value is assigned to it (parse-line adds host and prefix).
-  LINE_SYMBOLS.fill(-1);
+  clearLineSymbols();
   let p = scanCommon(from, r);
   if (p >= 0) p = scanLink(p, r);
   if (p >= 0) scanNetwork(p, r);
@@ -345,8 +345,8 @@ function address(p: number, name: string): number {
   // Most addresses are IPv4: read one in a single pass; anything else is tried as IPv6.
   const v4End = ipv4Scan(b, p, e);
   if (v4End !== -1 && (v4End === e || b[v4End] === SPACE)) {
-    word = ipv4Text();
-    wordSymbol = ipv4Symbol();
+    word = ipv4Text(s, p - off, v4End - off);
+    wordSymbol[0] = ipv4Symbol();
     return next(v4End);
   }
   const end = valueEnd(p);
@@ -354,7 +354,7 @@ function address(p: number, name: string): number {
   const slot = end - p === 39 ? ipv6s.findBytes(b, p, end) : -1;
   if (slot >= 0) {
     word = ipv6s.valueAt(slot);
-    wordSymbol = ipv6s.symbolAt(slot);
+    wordSymbol[0] = ipv6s.symbolAt(slot);
     return next(end);
   }
   const a = ipv6At(s, p - off, end - off);
@@ -362,14 +362,17 @@ function address(p: number, name: string): number {
   // The cache maps the full form to its canonical text `a`: the slot's symbol stands for `a`.
   if (end - p === 39) {
     ipv6s.set(text(p, end), a);
-    wordSymbol = ipv6s.lastSymbol;
-  } else wordSymbol = -1;
+    wordSymbol[0] = ipv6s.lastSymbol;
+  } else wordSymbol[0] = -1;
   word = a;
   return next(end);
 }
 
-/** The symbol of the address address() just read into `word`, or -1 (see line-symbols.ts). */
-let wordSymbol = -1;
+/**
+ * The symbol of the address address() just read into `word`, or -1 (see line-symbols.ts). In a
+ * typed array: a double in a `let` is boxed anew on every store.
+ */
+const wordSymbol = new Float64Array(1);
 
 /** Recent IPv6 addresses, full form to RFC 5952 form. */
 const ipv6s = new StringCache<string>(12, 39);
@@ -552,14 +555,14 @@ function scanArp(p: number, r: FirewallRecord): void {
   if (p < 0 || !is(p, T.IPSRC)) return void (p >= 0 && expected('IPSRC=', p));
   p = address(p + 6, 'IPSRC');
   r.src = word;
-  LINE_SYMBOLS[SYMBOL_COLUMNS.src] = wordSymbol;
+  LINE_SYMBOLS[SYMBOL_COLUMNS.src] = wordSymbol[0];
   if (p < 0 || !is(p, T.MACDST)) return void (p >= 0 && expected('MACDST=', p));
   p = readWord(p + 7);
   r.arp_mac_dst = word;
   if (p < 0 || !is(p, T.IPDST)) return void (p >= 0 && expected('IPDST=', p));
   p = address(p + 6, 'IPDST');
   r.dst = word;
-  LINE_SYMBOLS[SYMBOL_COLUMNS.dst] = wordSymbol;
+  LINE_SYMBOLS[SYMBOL_COLUMNS.dst] = wordSymbol[0];
   if (p >= 0 && p < e) fail(`unexpected ${at(p)} after the ARP payload`);
 }
 
@@ -573,12 +576,12 @@ function scanPacket(p: number, r: FirewallRecord, inner: boolean): number {
   if (p < 0) return p;
   r.src = word;
   // A quoted packet's addresses go to inner_src/inner_dst, which carry no symbol.
-  if (!inner) LINE_SYMBOLS[SYMBOL_COLUMNS.src] = wordSymbol;
+  if (!inner) LINE_SYMBOLS[SYMBOL_COLUMNS.src] = wordSymbol[0];
   if (!isKey(p, T.DST)) return expected('DST=', p);
   p = address(p + 4, 'DST');
   if (p < 0) return p;
   r.dst = word;
-  if (!inner) LINE_SYMBOLS[SYMBOL_COLUMNS.dst] = wordSymbol;
+  if (!inner) LINE_SYMBOLS[SYMBOL_COLUMNS.dst] = wordSymbol[0];
   p = uintField(p, T.LEN, 0xffffffff);
   if (p < 0) return p;
   r.len = num;
