@@ -1,7 +1,8 @@
 /**
  * The statements that compact one finished hour: Athena's (INSERT INTO the
  * Parquet table, DROP PARTITION before a rewrite) and DuckDB's (COPY to one
- * Parquet file). Column lists come from the schema; the hour is bound as
+ * Parquet file per slice of the hour, and the counts that choose the slices:
+ * core/compaction-slices.ts). Column lists come from the schema; the hour is bound as
  * execution parameters where Athena allows it (INSERT INTO's WHERE), and is
  * validated (a real yyyy-MM-dd, 00-23) wherever it must be written into the
  * text (DDL takes no parameters).
@@ -13,6 +14,7 @@ import {
   COMPACTED_ZSTD_LEVEL,
 } from './compaction-format.ts';
 import { assertValidHour, type Hour } from './compaction-plan.ts';
+import { type HourSlicing, type SliceKey, sliceCount } from './compaction-slices.ts';
 import { COMPACTED_TABLE, JSON_TABLE, PARQUET_TABLE } from './lake-layout.ts';
 import type { PreparedQuery } from './query-types.ts';
 import { COLUMNS } from './schema.ts';
@@ -66,27 +68,138 @@ export function athenaDropPartition(database: string, h: Hour): PreparedQuery {
 
 const orderList = () => COMPACTED_ORDER.map(quoteIdent).join(', ');
 
-/**
- * COPY one hour's fresh parts (explicit files, exactly the ones the plan
- * listed) into one zstd Parquet file at `level`, rows in COMPACTED_ORDER.
- * The schema columns only: dt and hour are in the path. Data pages v1 (DuckDB's
- * default), which every Parquet reader, Athena's included, reads.
- */
-export function duckdbCompactHour(
-  files: { json: readonly string[]; parquet: readonly string[] },
-  outPath: string,
-  level: number = COMPACTED_ZSTD_LEVEL,
-): string {
-  assertZstdLevel(level);
+/** An hour's fresh parts, as explicit files (exactly the ones the plan listed). */
+export interface HourFiles {
+  json: readonly string[];
+  parquet: readonly string[];
+}
+
+/** Every row of the hour's parts, every schema column plus dt and hour. */
+function hourRows(files: HourFiles): string {
   const sources: string[] = [];
   if (files.json.length > 0) sources.push(duckdbJsonSelect(files.json));
   if (files.parquet.length > 0) sources.push(duckdbParquetSelect(files.parquet));
   if (sources.length === 0) throw new Error('an hour with no fresh parts has nothing to compact');
+  return sources.join('\nUNION ALL BY NAME\n');
+}
+
+/** `rows`: how many rows the hour's parts hold (whether the hour fits one file). */
+export function duckdbCountHour(files: HourFiles): string {
+  return `SELECT count(*)::BIGINT AS "rows" FROM (\n${hourRows(files)}\n)`;
+}
+
+/** The COMPACTED_ORDER key of a row, as a DuckDB row value: compared field by field, NULL after every value. */
+const keyRow = () => `row(${orderList()})`;
+
+/** A boundary as a row value of the same types (typed NULLs, ts from its microseconds: exact). */
+function keyLiteral(k: SliceKey): string {
+  // SliceKey holds COMPACTED_ORDER's columns in its order.
+  if (COMPACTED_ORDER.join() !== 'src,ts,source_key,line_no')
+    throw new Error('SliceKey no longer matches COMPACTED_ORDER');
+  const big = (v: bigint | null) => (v === null ? 'NULL::BIGINT' : `${v}::BIGINT`);
+  const text = (v: string | null) => (v === null ? 'NULL::VARCHAR' : sqlString(v));
+  const ts = k.tsUs === null ? 'NULL::TIMESTAMP' : `make_timestamp(${big(k.tsUs)})`;
+  return `row(${text(k.src)}, ${ts}, ${text(k.sourceKey)}, ${big(k.lineNo)})`;
+}
+
+/** The table `fwlake compact` keeps an hour's sampled keys in while it places the boundaries (a temporary table of its own session). */
+export const SLICE_SAMPLE_TABLE = 'fwlake_slice_sample';
+
+/**
+ * CREATE the sample table: the COMPACTED_ORDER key columns of at most
+ * `sampleRows` rows of the hour (a reservoir sample: its memory is that many
+ * rows, whatever the hour; all rows of an hour that has no more). Seeded, so a
+ * single-threaded run samples the same rows each time; the boundaries need
+ * not be reproducible, only the slices' counts checked, which they are.
+ */
+export function duckdbSampleKeys(files: HourFiles, sampleRows: number): string {
+  if (!Number.isSafeInteger(sampleRows) || sampleRows < 1)
+    throw new RangeError(`sample of ${sampleRows} rows`);
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${quoteIdent(SLICE_SAMPLE_TABLE)} AS`,
+    `SELECT ${orderList()} FROM (\n${hourRows(files)}\n)`,
+    `USING SAMPLE reservoir(${sampleRows} ROWS) REPEATABLE (1)`,
+  ].join('\n');
+}
+
+/** DROP the sample table. */
+export const duckdbDropSample = () => `DROP TABLE IF EXISTS ${quoteIdent(SLICE_SAMPLE_TABLE)}`;
+
+/**
+ * `src, ts_us, source_key, line_no` of the sampled rows at the given ranks (1-based, in key order), in
+ * key order: the boundaries. ts as microseconds since the epoch, an exact number.
+ */
+export function duckdbSampleBounds(ranks: readonly number[]): string {
+  if (ranks.length === 0 || ranks.some((r) => !Number.isSafeInteger(r) || r < 1)) {
+    throw new RangeError(`not ranks: ${ranks.join(', ')}`);
+  }
+  const nullsLast = COMPACTED_ORDER.map((c) => `${quoteIdent(c)} NULLS LAST`).join(', ');
+  return [
+    'SELECT "src", epoch_us("ts") AS "ts_us", "source_key", "line_no" FROM (',
+    `  SELECT ${orderList()}, row_number() OVER (ORDER BY ${nullsLast}) AS "rank" FROM ${quoteIdent(SLICE_SAMPLE_TABLE)}`,
+    `) WHERE "rank" IN (${ranks.join(', ')}) ORDER BY "rank"`,
+  ].join('\n');
+}
+
+/**
+ * Which slice (0-based) a row is in, found by bisecting the boundaries: as
+ * many comparisons a row as log2 of the slices, not one per boundary.
+ */
+function sliceOf(bounds: readonly SliceKey[], first = 0, last = bounds.length): string {
+  if (first === last) return String(first);
+  const mid = Math.ceil((first + last) / 2); // slices mid.. start at bounds[mid - 1]
+  return `CASE WHEN ${keyRow()} >= ${keyLiteral(bounds[mid - 1])} THEN ${sliceOf(bounds, mid, last)} ELSE ${sliceOf(bounds, first, mid - 1)} END`;
+}
+
+/** `slice, rows`: the hour's rows per slice (0-based) with these boundaries, counted exactly. */
+export function duckdbCountSlices(files: HourFiles, bounds: readonly SliceKey[]): string {
+  if (bounds.length === 0) throw new RangeError('one slice: nothing to count');
+  return [
+    `SELECT ${sliceOf(bounds)} AS "slice", count(*)::BIGINT AS "rows" FROM (\n${hourRows(files)}\n)`,
+    'GROUP BY "slice" ORDER BY "slice"',
+  ].join('\n');
+}
+
+/**
+ * The rows of slice `index`: key at or after its first boundary, before the
+ * next. Written as a difference of two tests: DuckDB's optimizer makes
+ * `k >= a AND k < b` a BETWEEN, which it cannot run on row values.
+ */
+function sliceWhere(bounds: readonly SliceKey[], index: number): string {
+  const atOrAfter = (b: SliceKey) => `${keyRow()} >= ${keyLiteral(b)}`;
+  if (index === 0) return `${keyRow()} < ${keyLiteral(bounds[0])}`;
+  if (index === bounds.length) return atOrAfter(bounds[index - 1]);
+  return `(${atOrAfter(bounds[index - 1])})::INTEGER - (${atOrAfter(bounds[index])})::INTEGER = 1`;
+}
+
+/**
+ * COPY one hour's fresh parts (explicit files, exactly the ones the plan
+ * listed), or one slice of them, into one zstd Parquet file at `level`, rows
+ * in COMPACTED_ORDER. A slice is the rows whose key lies from its boundary to
+ * the next (core/compaction-slices.ts). The schema columns only: dt and
+ * hour are in the path. Data pages v1 (DuckDB's default), which every Parquet
+ * reader, Athena's included, reads.
+ */
+export function duckdbCompactHour(
+  files: HourFiles,
+  outPath: string,
+  level: number = COMPACTED_ZSTD_LEVEL,
+  slice?: { of: HourSlicing; index: number },
+): string {
+  assertZstdLevel(level);
   const cols = COLUMNS.map((c) => quoteIdent(c.name)).join(', ');
+  let where = '';
+  if (slice !== undefined && slice.of.bounds.length > 0) {
+    const slices = sliceCount(slice.of);
+    if (!Number.isInteger(slice.index) || slice.index < 0 || slice.index >= slices) {
+      throw new RangeError(`no slice ${slice.index} of ${slices}`);
+    }
+    where = `\nWHERE ${sliceWhere(slice.of.bounds, slice.index)}`;
+  }
   return [
     `COPY (SELECT ${cols} FROM (`,
-    sources.join('\nUNION ALL BY NAME\n'),
-    `) ORDER BY ${orderList()})`,
+    hourRows(files),
+    `)${where} ORDER BY ${orderList()})`,
     `TO ${sqlString(outPath)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${level}, ROW_GROUP_SIZE ${COMPACTED_ROW_GROUP_ROWS})`,
   ].join('\n');
 }
