@@ -1,26 +1,40 @@
 /**
  * `fwlake compact`: the local warehouse's finished hours rewritten by DuckDB
- * as one zstd Parquet file each under firewall_compacted/ (at
- * COMPACTED_ZSTD_LEVEL unless told otherwise), following the plan of
- * core/compaction-plan.ts.
+ * as zstd Parquet under firewall_compacted/ (at COMPACTED_ZSTD_LEVEL unless
+ * told otherwise), following the plan of core/compaction-plan.ts: one file,
+ * `compacted.parquet`, per hour, or for an hour of more than `sliceRows` rows
+ * several, `compacted-01-of-N.parquet` ..., each holding a slice of the hour's
+ * sources (core/compaction-slices.ts), so that no COPY sorts more rows than
+ * that, whatever the input.
  *
  * Steps for one hour, each safe to die after:
- *   1. COPY the hour's listed parts into a hidden temporary file beside the output;
+ *   1. COPY the hour's listed parts (each slice) into hidden temporary files
+ *      beside the output;
  *   2. delete the hour's old markers (the view reads the fresh parts from now);
- *   3. rename the temporary file over `compacted.parquet` and delete any other
- *      compacted file of the hour;
+ *   3. rename each temporary file over its output name, then delete every
+ *      other compacted file of the hour (an earlier run's, or its other
+ *      slices);
  *   4. write the new marker (temporary file, renamed): the view reads the
- *      compacted file from now.
+ *      hour's compacted files from now, all of them.
  * A run that dies leaves the hour without a marker, so the view keeps reading
- * the fresh parts and the next run compacts the hour again; hidden temporary
- * files of a dead run are removed by the next.
+ * the fresh parts (whatever mix of old and new files the folder holds), and
+ * the next run compacts the hour again and removes what is not its own;
+ * hidden temporary files of a dead run are removed by the next.
+ *
+ * Memory: every statement runs on this (the main) thread, task by task
+ * (runHere), not on libuv's pool; see there why. The rows one COPY sorts are
+ * bounded by sliceRows.
  */
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  DuckDBPendingResultState,
+  type DuckDBResult,
+} from '@duckdb/node-api';
 import { assertZstdLevel, COMPACTED_ZSTD_LEVEL } from '../core/compaction-format.ts';
 import {
   type CompactionPlan,
@@ -30,13 +44,33 @@ import {
   markerKey,
   planCompaction,
 } from '../core/compaction-plan.ts';
-import { duckdbCompactHour } from '../core/compaction-sql.ts';
+import {
+  boundaryRanks,
+  COMPACTED_SLICE_ROWS,
+  compactedFileName,
+  firstSliceCount,
+  type HourSlicing,
+  nextSliceCount,
+  ONE_FILE,
+  SLICE_SAMPLE_ROWS,
+  SLICE_TRIES,
+  sliceCount,
+} from '../core/compaction-slices.ts';
+import {
+  duckdbCompactHour,
+  duckdbCountHour,
+  duckdbCountSlices,
+  duckdbDropSample,
+  duckdbSampleBounds,
+  duckdbSampleKeys,
+  type HourFiles,
+} from '../core/compaction-sql.ts';
 import { DUCKDB_SETTINGS } from '../core/dialect.ts';
 import { COMPACTED_PREFIX, JSON_PREFIX, MARKER_PREFIX, PARQUET_PREFIX } from '../core/lake-layout.ts';
 import { PARQUET_SUFFIX } from '../core/part-format.ts';
 
-/** The one compacted file of an hour. */
-export const COMPACTED_FILE = `compacted${PARQUET_SUFFIX}`;
+/** The compacted file of an hour written as one file (one of at most COMPACTED_SLICE_ROWS rows). */
+export const COMPACTED_FILE = compactedFileName(0, 1);
 /** Temporary files of this command start with this (hidden, and not *.parquet: no glob of the view matches them). */
 const TMP_PREFIX = '.compact-';
 
@@ -48,6 +82,14 @@ export interface LocalCompactOptions {
   graceMs?: number;
   /** zstd level of the compacted files, 1-22; default COMPACTED_ZSTD_LEVEL. */
   level?: number;
+  /** Rows at most in one compacted file (a bigger hour is cut into slices); default COMPACTED_SLICE_ROWS. */
+  sliceRows?: number;
+  /**
+   * Called after each compacted file is renamed into place, with its key. What
+   * it throws stops the run right there, leaving what a run killed at that
+   * moment leaves (tests check the view then, and the next run's repair).
+   */
+  onRenamed?: (key: string) => void | Promise<void>;
 }
 
 export interface HourReport {
@@ -59,8 +101,10 @@ export interface HourReport {
   rows: number;
   /** Bytes of the fresh parts read. */
   bytesBefore: number;
-  /** Bytes of the compacted file written (0 when removed). */
+  /** Bytes of the compacted files written (0 when removed). */
   bytesAfter: number;
+  /** Compacted files written: 1, or the hour's slices (0 when removed). */
+  files: number;
 }
 
 export interface LocalCompactReport {
@@ -76,6 +120,10 @@ export async function compactLocal(opts: LocalCompactOptions): Promise<LocalComp
   const root = opts.warehouse;
   const level = opts.level ?? COMPACTED_ZSTD_LEVEL;
   assertZstdLevel(level); // before anything is touched
+  const sliceRows = opts.sliceRows ?? COMPACTED_SLICE_ROWS;
+  if (!Number.isSafeInteger(sliceRows) || sliceRows < 1) {
+    throw new RangeError(`rows per compacted file: a whole number of at least 1, not ${sliceRows}`);
+  }
   const suffixOf: Record<string, string> = { [JSON_PREFIX]: '.json.gz', [PARQUET_PREFIX]: PARQUET_SUFFIX };
   const fresh: ListedObject[] = [];
   const unrecognised: string[] = [];
@@ -104,18 +152,34 @@ export async function compactLocal(opts: LocalCompactOptions): Promise<LocalComp
   for (const h of plan.remove) {
     await removeAll(root, h.staleMarkers);
     await removeAll(root, h.staleOutputs);
-    report.hours.push({ ...hourOf(h), action: 'removed', inputs: 0, rows: 0, bytesBefore: 0, bytesAfter: 0 });
+    report.hours.push({
+      ...hourOf(h),
+      action: 'removed',
+      inputs: 0,
+      rows: 0,
+      bytesBefore: 0,
+      bytesAfter: 0,
+      files: 0,
+    });
   }
   if (plan.compact.length === 0) return report;
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
     for (const sql of DUCKDB_SETTINGS) await conn.run(sql);
-    // DuckDB counts the machine's CPUs, not the ones this process may use: under `taskset -c 0`
-    // its two threads shared one CPU and burnt twice the CPU time (105 s instead of 49 s for 1M lines).
-    await conn.run(`SET threads = ${availableParallelism()}`);
+    // One thread: a COPY writes one row group (a slice holds fewer rows than a group), which one
+    // thread compresses, so a second sped nothing up (1M lines on two cores: 64 s with one, 70 s with
+    // two) and cost memory (+21 MB; +24 MB on hours cut in slices). And DuckDB counts the machine's
+    // CPUs, not the ones this process may use: under `taskset -c 0` its two threads shared one CPU.
+    await conn.run('SET threads = 1');
+    // The external file cache keeps what COPY read of the parts in DuckDB's buffer pool, which is only
+    // emptied near memory_limit (80% of the machine): 2.5 MB more per hour of 133,000 rows, for
+    // nothing (every part is read once per slice, from the OS's page cache anyway).
+    await conn.run('SET enable_external_file_cache = false');
     const run = randomBytes(6).toString('hex');
-    for (const h of plan.compact) report.hours.push(await compactHour(conn, root, h, run, level));
+    for (const h of plan.compact) {
+      report.hours.push(await compactHour(conn, root, h, run, level, sliceRows, opts.onRenamed));
+    }
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -123,47 +187,147 @@ export async function compactLocal(opts: LocalCompactOptions): Promise<LocalComp
   return report;
 }
 
+/**
+ * Runs one statement with its tasks executed on this thread (with threads = 1
+ * DuckDB has no worker of its own: all of them), instead of
+ * `conn.run`'s libuv pool thread. Each pool thread that runs a COPY gets its
+ * own malloc arena, which keeps the memory the COPY freed: with the pool's
+ * four threads taking COPYs in turn, an hour of 133,000 rows on one core
+ * peaked at 535 MB in one statement and ~1 GB after 11 of them; on one thread
+ * the freed memory is reused by the next statement. The event loop gets a
+ * turn now and then (a CLI prints, a test times out).
+ */
+async function runHere(conn: DuckDBConnection, sql: string): Promise<DuckDBResult> {
+  const pending = await conn.start(sql);
+  for (let tasks = 1; ; tasks++) {
+    const state = pending.runTask();
+    if (state === DuckDBPendingResultState.RESULT_READY) break;
+    if (state === DuckDBPendingResultState.NO_TASKS_AVAILABLE)
+      await sleep(1); // DuckDB's workers have them
+    else if (tasks % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return pending.getResult();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The rows of a one-row, one-number result. */
+async function count(conn: DuckDBConnection, sql: string): Promise<number> {
+  const rows = await (await runHere(conn, sql)).getRows();
+  return Number(rows[0][0]);
+}
+
+/**
+ * How the hour is cut: one file up to sliceRows rows, else boundaries from a
+ * sample of its keys, cut in more until the counted slices all hold at most
+ * sliceRows rows (or, after SLICE_TRIES, the last try: never seen).
+ */
+async function sliceHour(
+  conn: DuckDBConnection,
+  files: HourFiles,
+  rows: number,
+  sliceRows: number,
+): Promise<HourSlicing> {
+  if (rows <= sliceRows) return ONE_FILE;
+  const sampleRows = Math.min(rows, SLICE_SAMPLE_ROWS);
+  await runHere(conn, duckdbSampleKeys(files, sampleRows));
+  try {
+    let slices = firstSliceCount(rows, sliceRows);
+    for (let tries = 1; ; tries++) {
+      slices = Math.min(slices, sampleRows);
+      const bounds = (
+        await (await runHere(conn, duckdbSampleBounds(boundaryRanks(sampleRows, slices)))).getRows()
+      ).map((r) => ({
+        src: r[0] === null ? null : String(r[0]),
+        tsUs: r[1] === null ? null : BigInt(r[1] as bigint),
+        sourceKey: r[2] === null ? null : String(r[2]),
+        lineNo: r[3] === null ? null : BigInt(r[3] as bigint),
+      }));
+      const counts = (await (await runHere(conn, duckdbCountSlices(files, bounds))).getRows()).map((r) =>
+        Number(r[1]),
+      );
+      const largest = Math.max(...counts);
+      if (largest <= sliceRows || tries >= SLICE_TRIES || slices >= sampleRows) return { bounds };
+      slices = nextSliceCount(slices, largest, sliceRows);
+    }
+  } finally {
+    await runHere(conn, duckdbDropSample());
+  }
+}
+
 async function compactHour(
-  conn: Awaited<ReturnType<DuckDBInstance['connect']>>,
+  conn: DuckDBConnection,
   root: string,
   h: HourPlan,
   run: string,
   level: number,
+  sliceRows: number,
+  onRenamed: LocalCompactOptions['onRenamed'],
 ): Promise<HourReport> {
   const dir = join(root, COMPACTED_PREFIX, hourPath(h));
   await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `${TMP_PREFIX}${run}.tmp`);
-  const files = {
+  const files: HourFiles = {
     json: h.inputs.filter((o) => o.key.startsWith(`${JSON_PREFIX}/`)).map((o) => join(root, o.key)),
     parquet: h.inputs.filter((o) => o.key.startsWith(`${PARQUET_PREFIX}/`)).map((o) => join(root, o.key)),
   };
-  let rows: number;
+  const temps: string[] = [];
+  let rows = 0;
   try {
-    rows = (await conn.run(duckdbCompactHour(files, tmp, level))).rowsChanged;
+    const counted = await count(conn, duckdbCountHour(files));
+    const slicing = await sliceHour(conn, files, counted, sliceRows);
+    // 1. Every slice to its temporary file before anything of the hour is touched.
+    for (let index = 0; index < sliceCount(slicing); index++) {
+      const tmp = join(dir, `${TMP_PREFIX}${run}-${index}.tmp`);
+      temps.push(tmp);
+      rows += (await runHere(conn, duckdbCompactHour(files, tmp, level, { of: slicing, index }))).rowsChanged;
+    }
+    // The slices' conditions cover every row once; should that ever fail, no hour loses rows for it.
+    if (rows !== counted) throw new Error(`the hour has ${counted} rows but its slices ${rows}`);
   } catch (e) {
-    await rm(tmp, { force: true });
+    for (const tmp of temps) await rm(tmp, { force: true });
     throw new Error(`compacting ${hourPath(h)}: ${(e as Error).message}`);
   }
   // 2. From here until step 4 the hour has no marker: the view reads its fresh parts.
   await removeAll(root, h.staleMarkers);
-  // 3. The new file replaces the old in one rename; any other old file goes.
-  const out = join(dir, COMPACTED_FILE);
-  await rename(tmp, out);
-  const outKey = `${COMPACTED_PREFIX}/${hourPath(h)}/${COMPACTED_FILE}`;
+  // 3. The new files replace the old (a rename each); every other old file goes, stale slices included.
+  const names = temps.map((_, index) => compactedFileName(index, temps.length));
+  const keyOf = (name: string) => `${COMPACTED_PREFIX}/${hourPath(h)}/${name}`;
+  let bytesAfter = 0;
+  for (const [index, tmp] of temps.entries()) {
+    const out = join(dir, names[index]);
+    await rename(tmp, out);
+    bytesAfter += (await stat(out)).size;
+    await onRenamed?.(keyOf(names[index]));
+  }
+  const outKeys = new Set(names.map(keyOf));
   await removeAll(
     root,
-    h.staleOutputs.filter((k) => k !== outKey),
+    h.staleOutputs.filter((k) => !outKeys.has(k)),
   );
-  // 4. The marker, last: the view switches the hour to the compacted file.
-  const bytesAfter = (await stat(out)).size;
+  // 4. The marker, last: the view switches the hour to the compacted files.
   const bytesBefore = h.inputs.reduce((n, o) => n + o.size, 0);
   const marker = join(root, markerKey(h, h.digest));
   await mkdir(join(root, MARKER_PREFIX, hourPath(h)), { recursive: true });
   const markerTmp = `${join(root, MARKER_PREFIX, hourPath(h), TMP_PREFIX)}${run}.tmp`;
-  const body = { digest: h.digest, inputs: h.inputs.map((o) => o.key), rows, bytesBefore, bytesAfter };
+  const body = {
+    digest: h.digest,
+    inputs: h.inputs.map((o) => o.key),
+    files: names,
+    rows,
+    bytesBefore,
+    bytesAfter,
+  };
   await writeFile(markerTmp, `${JSON.stringify(body)}\n`);
   await rename(markerTmp, marker);
-  return { ...hourOf(h), action: 'compacted', inputs: h.inputs.length, rows, bytesBefore, bytesAfter };
+  return {
+    ...hourOf(h),
+    action: 'compacted',
+    inputs: h.inputs.length,
+    rows,
+    bytesBefore,
+    bytesAfter,
+    files: names.length,
+  };
 }
 
 const hourOf = (h: HourPlan) => ({ dt: h.dt, hour: h.hour });

@@ -66,7 +66,8 @@ export async function compactCommand(args: string[]): Promise<number> {
     out(
       h.action === 'removed'
         ? `dt=${h.dt}/hour=${h.hour}: removed (no fresh parts left)`
-        : `dt=${h.dt}/hour=${h.hour}: ${h.inputs} parts, ${h.rows} rows, ${h.bytesBefore} -> ${h.bytesAfter} bytes`,
+        : `dt=${h.dt}/hour=${h.hour}: ${h.inputs} parts, ${h.rows} rows, ${h.bytesBefore} -> ${h.bytesAfter} bytes` +
+            (h.files > 1 ? ` in ${h.files} files` : ''),
     );
   }
   for (const k of r.unrecognised) process.stderr.write(`fwlake: not a part, left alone: ${k}\n`);

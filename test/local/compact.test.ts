@@ -10,60 +10,28 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { cp, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { loadCatalog } from '../../functions/adapters/catalog-files.ts';
 import { COMPACTED_FILE, compactLocal } from '../../functions/adapters/compaction-local.ts';
 import { DuckDbEngine } from '../../functions/adapters/duckdb-engine.ts';
 import { ingestLocal } from '../../functions/adapters/local-ingest.ts';
 import { parseGrace, parseLevel } from '../../functions/cli/compact-command.ts';
-import type { ArgValue } from '../../functions/core/catalog.ts';
 import { COMPACTED_ORDER, COMPACTED_ZSTD_LEVEL } from '../../functions/core/compaction-format.ts';
 import { COMPACTED_PREFIX, MARKER_PREFIX } from '../../functions/core/lake-layout.ts';
-import { runSaved } from '../../functions/core/run-saved.ts';
+import {
+  AFTER_ALL,
+  allAnswers,
+  allRows,
+  copyOf,
+  REFERENCE,
+  SAMPLE,
+  SAMPLE_ROWS,
+} from '../support/compact-sample.ts';
 import { queryWarehouse } from '../support/duckdb.ts';
 import { filesUnder } from '../support/files.ts';
-
-const SAMPLE = 'events/sample-kern.log';
-const REFERENCE = Date.parse('2026-09-19T00:00:00Z');
-/** The sample spans 2026-09-17 21:00 .. 2026-09-18 00:59 UTC: at 01:30 every hour is finished (15 min grace). */
-const AFTER_ALL = Date.parse('2026-09-18T01:30:00Z');
-const WINDOW = { since: '2026-09-17T00:00:00Z', until: '2026-09-19T00:00:00Z' };
-const catalog = loadCatalog(['functions/queries']);
-
-/** Every saved query's answer over the warehouse (window over the whole sample, limits lifted). */
-async function allAnswers(warehouse: string): Promise<Map<string, unknown>> {
-  const engine = await DuckDbEngine.open(warehouse);
-  const out = new Map<string, unknown>();
-  try {
-    for (const q of catalog.values()) {
-      const args: Record<string, ArgValue> = { ...WINDOW };
-      if (q.params.some((p) => p.name === 'limit')) args.limit = 100_000;
-      if (q.params.some((p) => p.name === 'baseline_since')) args.baseline_since = '2026-09-16T00:00:00Z';
-      const { result } = await runSaved(catalog, q.name, args, engine, REFERENCE);
-      out.set(q.name, { columns: result.columns, rows: result.rows });
-    }
-  } finally {
-    await engine.close();
-  }
-  return out;
-}
-
-/** Every row of the view, every column, in a stable order. */
-const allRows = (warehouse: string) =>
-  queryWarehouse(warehouse, 'SELECT * FROM firewall ORDER BY source_key, line_no');
-
-const SAMPLE_ROWS = 2502;
-
-/** A copy of a warehouse in a new temporary folder. */
-async function copyOf(warehouse: string): Promise<string> {
-  const copy = await mkdtemp(join(tmpdir(), 'fwlake-compact-copy-'));
-  await cp(warehouse, copy, { recursive: true });
-  return copy;
-}
 
 describe('fwlake compact (local, DuckDB)', () => {
   let wh: string;
