@@ -3,9 +3,9 @@
  * as zstd Parquet under firewall_compacted/ (at COMPACTED_ZSTD_LEVEL unless
  * told otherwise), following the plan of core/compaction-plan.ts: one file,
  * `compacted.parquet`, per hour, or for an hour of more than `sliceRows` rows
- * several, `compacted-01-of-N.parquet` ..., each holding a slice of the hour's
- * sources (core/compaction-slices.ts), so that no COPY sorts more rows than
- * that, whatever the input.
+ * several, `compacted-1-of-N.parquet` ..., each a range of the hour's rows in
+ * COMPACTED_ORDER (core/compaction-slices.ts), so that no COPY sorts more rows
+ * than that, whatever the input.
  *
  * Steps for one hour, each safe to die after:
  *   1. COPY the hour's listed parts (each slice) into hidden temporary files

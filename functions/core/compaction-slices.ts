@@ -11,7 +11,7 @@
  *   written exactly as before slicing existed.
  * - A bigger hour is cut into N consecutive ranges of its COMPACTED_ORDER
  *   key (src, ts, source_key, line_no: unique within an hour, NULLs last),
- *   `compacted-01-of-N.parquet` ...: the files one after the other hold the
+ *   `compacted-1-of-N.parquet` ...: the files one after the other hold the
  *   rows in exactly the order of one file, each source's rows together (a
  *   source cut by a boundary, a scanner's or a flood's, goes on in the next
  *   file). Ranges of that order, not a hash of the source: neighbouring
@@ -33,7 +33,7 @@ import { PARQUET_SUFFIX } from './part-format.ts';
  * 10M-line benchmark stream: 11 hours of ~133,000 rows, 68.3 MB as one file
  * an hour. Peak RSS / compacted bytes with this bound: 15,000 235 MB / +5.4%;
  * 20,000 245 MB / +4.6%; 25,000 271 MB / +3.1%; 30,000 291 MB / +1.6% (one
- * file an hour: ~520 MB, and 1.1 GB before statements ran on the main
+ * file an hour: 535 MB in one statement, and 1.1 GB before statements ran on the main
  * thread). 20,000 keeps ~55 MB under the 300 MB goal for wider rows (an IPv6
  * line is ~100 bytes longer; DuckDB holds ~4 KB a row while it sorts and
  * writes a slice), at under 5% more bytes on such hours. Hours of the 1M-line
