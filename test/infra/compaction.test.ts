@@ -14,16 +14,10 @@ import {
 } from '../../functions/core/lake-layout.ts';
 import { COLUMNS, PARTITION_COLUMNS } from '../../functions/core/schema.ts';
 import { prestoViewText } from '../../functions/core/table-sql.ts';
-import {
-  actionsOf,
-  resourcesOf,
-  statementsOf as roleStatements,
-  synthesizeStack,
-} from '../support/stack-template.ts';
+import { actionsOf, resourcesOf, synthesizeStack } from '../support/stack-template.ts';
 
-const { template } = synthesizeStack();
+const { template, statementsOf } = synthesizeStack();
 
-const statementsOf = (rolePrefix: string) => roleStatements(template, rolePrefix);
 const tables = Object.values(template.findResources('AWS::Glue::Table')).map((t) => t.Properties.TableInput);
 const byName = (name: string) => {
   const t = tables.find((x) => x.Name === name);

@@ -16,16 +16,10 @@ import {
   RECORDS_VIEW,
 } from '../../functions/core/lake-layout.ts';
 import { PARTITION_COLUMNS } from '../../functions/core/schema.ts';
-import {
-  actionsOf,
-  resourcesOf,
-  statementsOf as roleStatements,
-  synthesizeStack,
-} from '../support/stack-template.ts';
+import { actionsOf, resourcesOf, synthesizeStack } from '../support/stack-template.ts';
 
-const { template } = synthesizeStack();
+const { template, statementsOf } = synthesizeStack();
 
-const statementsOf = (rolePrefix: string) => roleStatements(template, rolePrefix);
 const glueTables = template.findResources('AWS::Glue::Table');
 const logicalIdOf = (name: string) => {
   const id = Object.keys(glueTables).find((k) => glueTables[k].Properties.TableInput.Name === name);

@@ -12,16 +12,9 @@ import {
 } from '../../functions/core/lake-layout.ts';
 import { COLUMNS, PARTITION_COLUMNS } from '../../functions/core/schema.ts';
 import { FwlakeStack } from '../../infra/fwlake-stack.ts';
-import {
-  actionsOf,
-  statementsOf as roleStatements,
-  type Statement,
-  synthesizeStack,
-} from '../support/stack-template.ts';
+import { actionsOf, type Statement, synthesizeStack } from '../support/stack-template.ts';
 
-const { template } = synthesizeStack();
-
-const statementsOf = (rolePrefix: string) => roleStatements(template, rolePrefix);
+const { template, statementsOf } = synthesizeStack();
 
 describe('buckets', () => {
   it('are all private, encrypted and TLS-only', () => {

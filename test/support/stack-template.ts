@@ -8,10 +8,18 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FwlakeStack } from '../../infra/fwlake-stack.ts';
 
-/** The stack and its template, as `cdk synth` would make them for a test account. */
-export function synthesizeStack(): { stack: FwlakeStack; template: Template } {
+/**
+ * The stack and its template, as `cdk synth` would make them for a test account, and
+ * statementsOf bound to that template.
+ */
+export function synthesizeStack(): {
+  stack: FwlakeStack;
+  template: Template;
+  statementsOf: (roleLogicalIdPrefix: string) => Statement[];
+} {
   const stack = new FwlakeStack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
-  return { stack, template: Template.fromStack(stack) };
+  const template = Template.fromStack(stack);
+  return { stack, template, statementsOf: (prefix) => statementsOf(template, prefix) };
 }
 
 export type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
