@@ -10,7 +10,7 @@
  *
  * The Parquet writer uses them to find a string's dictionary id by an integer
  * instead of by its text: looking up thousands of distinct strings in each
- * part's dictionaries costed ~50 ns a lookup in a full ingest (cache misses
+ * part's dictionaries cost ~50 ns a lookup in a full ingest (cache misses
  * on the strings and tables), an integer lookup a few ns. A symbol is only a
  * shortcut: a symbol column's value is always the record's string.
  */

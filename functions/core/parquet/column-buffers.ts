@@ -157,8 +157,9 @@ function encodeAllNull(w: ChunkWriter, element: SchemaElement, path: string[], n
  * first-seen order, the dictionary page, and the RLE-encoded ids of a data page.
  *
  * Ids are found in an open-addressing table of key indexes, probed with the same sampled
- * hash as the parser's string caches. Measured on 1M generator lines, one core: a Map
- * (with or without a memo of the last key) made the whole ingest ~0.3 s slower.
+ * hash as the parser's string caches. In alternated 1M-line runs on one core a Map (with a
+ * memo of the last key) was ~0.3 s slower; the columns the parser's caches feed skip this
+ * table after a value's first row anyway (symbols, StringDictBuffer.setSymbol).
  */
 class StringDictionary {
   private readonly keys: string[] = [];
