@@ -159,6 +159,28 @@ describe('Parquet writer, read back by DuckDB', () => {
     assert.ok(a.equals(b));
   });
 
+  it('strings cycling through more values than the writer remembers, and lists shared by rows far apart, come back as written', async () => {
+    // The string columns remember their last four values and ids, the list columns the first 32
+    // arrays they met (column-buffers.ts): here direction cycles through 6 values, proto through 5 in
+    // another rhythm, and tcp_flags through 40 distinct shared arrays (past the memo) and fresh copies.
+    const directions = ['in', 'out', 'forward', 'a', 'b', 'c'];
+    const protos = ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'GRE'];
+    const shared = Array.from({ length: 40 }, (_, k) => (k % 3 === 0 ? [] : [`F${k}`, `G${k % 7}`]));
+    const records = varied(6_000).map((r, i) => {
+      r.direction = directions[(i * 7) % 6];
+      r.proto = protos[(i * i) % 5];
+      // Shared arrays in a pattern that revisits earlier ones; every 11th row a fresh array with equal contents.
+      const list = shared[(i * 13) % 40];
+      r.tcp_flags = i % 11 === 0 ? [...list] : list;
+      return r;
+    });
+    const rows = await readBack(records, 'SELECT direction, proto, tcp_flags FROM $F');
+    assert.deepEqual(
+      rows.map((r) => [r.direction, r.proto, r.tcp_flags]),
+      records.map((r) => [r.direction, r.proto, r.tcp_flags]),
+    );
+  });
+
   it('dictionary-encodes timestamps of whole seconds and with milliseconds, and reads both back', async () => {
     for (const ms of [false, true]) {
       const records = varied(6_000).map((r, i) => {

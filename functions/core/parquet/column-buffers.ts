@@ -165,33 +165,47 @@ class StringDictionary {
   private readonly keys: string[] = [];
   /** Slot → key index + 1, 0 = empty; a power of two in size, at most half full. */
   private table = new Int32Array(256);
+  /**
+   * Slot → its key's hash. A probe compares hashes before strings: comparing a string with
+   * another key of the same length (addresses, mostly) reads that key's characters, often a
+   * cache miss; and growing the table needs no hashing again.
+   */
+  private hashes = new Int32Array(256);
   private mask = 255;
 
   id(s: string): number {
+    const h = hashString(s, 0, s.length);
     const table = this.table;
+    const hashes = this.hashes;
     const mask = this.mask;
     const keys = this.keys;
-    for (let slot = hashString(s, 0, s.length) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const k = table[slot];
       if (k === 0) {
         table[slot] = keys.length + 1;
+        hashes[slot] = h;
         keys.push(s);
         if (keys.length * 2 > mask) this.rehash();
         return keys.length - 1;
       }
       // Strings from the parser's caches are the same object: === is then a pointer comparison.
-      if (keys[k - 1] === s) return k - 1;
+      if (hashes[slot] === h && keys[k - 1] === s) return k - 1;
     }
   }
 
   private rehash(): void {
-    this.table = new Int32Array((this.mask + 1) * 2);
+    const oldTable = this.table;
+    const oldHashes = this.hashes;
+    this.table = new Int32Array(oldTable.length * 2);
+    this.hashes = new Int32Array(oldTable.length * 2);
     this.mask = this.table.length - 1;
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) {
-      let slot = hashString(keys[i], 0, keys[i].length) & this.mask;
+    for (let i = 0; i < oldTable.length; i++) {
+      if (oldTable[i] === 0) continue;
+      const h = oldHashes[i];
+      let slot = h & this.mask;
       while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.table[slot] = i + 1;
+      this.table[slot] = oldTable[i];
+      this.hashes[slot] = h;
     }
   }
 
@@ -281,32 +295,61 @@ export class StringDictBuffer implements ColumnBuffer {
   ) {}
 
   /**
-   * The last value set and its id. Many columns repeat from one row to the next (source key,
-   * direction, action, interfaces, protocol), usually as the same string object from the
-   * parser's caches or constants: one comparison then replaces a dictionary lookup.
+   * The last four values set and their ids, most recent first. Many columns repeat from one
+   * row to the next or cycle through a few values (direction, protocol, action, interfaces),
+   * usually as the same string object from the parser's constants or caches: a comparison or
+   * two then replaces a dictionary lookup. With one value remembered, direction and protocol
+   * still went to the dictionary ~900,000 times per 1M lines; with four, a few hundred.
    */
-  private last: string | null = null;
-  private lastId = -1;
+  private k0: string | null = null;
+  private k1: string | null = null;
+  private k2: string | null = null;
+  private k3: string | null = null;
+  private i0 = -1;
+  private i1 = -1;
+  private i2 = -1;
+  private i3 = -1;
   private readonly symbols = new SymbolIds();
+  /** The last symbol set and its id: consecutive lines often share a host, prefix or interface. */
+  private lastSymbol = -1;
+  private lastSymbolId = -1;
 
   set(row: number, v: unknown): void {
     if (row >= this.ids.length) this.ids = growFilled(this.ids, row, -1);
     const s = v as string;
-    if (s !== this.last) {
-      this.lastId = this.dict.id(s);
-      this.last = s;
+    let id: number;
+    if (s === this.k0) id = this.i0;
+    else if (s === this.k1) id = this.i1;
+    else if (s === this.k2) id = this.i2;
+    else if (s === this.k3) id = this.i3;
+    else {
+      id = this.dict.id(s);
+      this.k3 = this.k2;
+      this.i3 = this.i2;
+      this.k2 = this.k1;
+      this.i2 = this.i1;
+      this.k1 = this.k0;
+      this.i1 = this.i0;
+      this.k0 = s;
+      this.i0 = id;
     }
-    this.ids[row] = this.lastId;
+    this.ids[row] = id;
     this.values++;
   }
 
   /** Row `row`'s value `v`, whose symbol is `symbol` (>= 0): found by the symbol after its first row. */
   setSymbol(row: number, v: string, symbol: number): void {
     if (row >= this.ids.length) this.ids = growFilled(this.ids, row, -1);
-    let id = this.symbols.get(symbol);
-    if (id < 0) {
-      id = this.dict.id(v);
-      this.symbols.set(symbol, id);
+    let id: number;
+    if (symbol === this.lastSymbol) id = this.lastSymbolId;
+    else {
+      id = this.symbols.get(symbol);
+      if (id < 0) {
+        id = this.dict.id(v);
+        this.symbols.set(symbol, id);
+      }
+      this.lastSymbol = symbol;
+      this.lastSymbolId = id;
     }
     this.ids[row] = id;
     this.values++;
@@ -316,8 +359,9 @@ export class StringDictBuffer implements ColumnBuffer {
     if (this.values > 0) this.ids.fill(-1, 0, rows);
     this.values = 0;
     this.dict.reset();
-    this.last = null;
+    this.k0 = this.k1 = this.k2 = this.k3 = null;
     this.symbols.clear();
+    this.lastSymbol = -1;
   }
 
   encode(w: ChunkWriter, n: number): ColumnChunk {
@@ -704,6 +748,9 @@ export class PlainScalarBuffer implements ColumnBuffer {
   }
 }
 
+/** Distinct list arrays a StringListBuffer remembers per part (see its memo). */
+const LIST_MEMO = 32;
+
 /**
  * Lists of strings (flags) in the three-level LIST layout: definition level
  * 0 = null list, 1 = empty list, 3 = an element (elements are never null);
@@ -724,12 +771,15 @@ export class StringListBuffer implements ColumnBuffer {
   ) {}
 
   /**
-   * The last list set and where its elements are. The parser hands out one shared array per
-   * set of flags (TCP flags, IP flags), so a row with the same array as the row before points
-   * at the same elements, with no lookups and no copy.
+   * Lists this part has met and where their elements are. The parser hands out one shared,
+   * never-changed array per set of flags (TCP flags, IP flags), so a row whose array is one
+   * of these points at the same elements, with no lookups and no copy. Only the first
+   * LIST_MEMO arrays are remembered: a few dozen flag sets cover nearly every row (with only
+   * the previous row's list remembered, ~850,000 elements per 1M lines went to the dictionary).
    */
-  private lastList: string[] | null = null;
-  private lastFrom = 0;
+  private readonly memoLists: (string[] | null)[] = new Array(LIST_MEMO).fill(null);
+  private readonly memoFrom = new Int32Array(LIST_MEMO);
+  private memoCount = 0;
   /** Elements over all rows (rows can share their elements, so this can be more than `count`). */
   private listed = 0;
 
@@ -740,16 +790,22 @@ export class StringListBuffer implements ColumnBuffer {
       this.to = growFilled(this.to, row, 0);
     }
     this.listed += list.length;
-    if (list === this.lastList) {
-      this.from[row] = this.lastFrom;
-      this.to[row] = this.lastFrom + list.length;
-      this.values++;
-      return;
+    const memo = this.memoLists;
+    for (let m = 0; m < this.memoCount; m++) {
+      if (memo[m] === list) {
+        const from = this.memoFrom[m];
+        this.from[row] = from;
+        this.to[row] = from + list.length;
+        this.values++;
+        return;
+      }
     }
-    this.lastList = list;
-    this.lastFrom = this.count;
     if (this.count + list.length > this.elems.length)
       this.elems = grow(this.elems, Math.max(this.count + list.length, this.elems.length * 2));
+    if (this.memoCount < LIST_MEMO) {
+      memo[this.memoCount] = list;
+      this.memoFrom[this.memoCount++] = this.count;
+    }
     this.from[row] = this.count;
     for (let k = 0; k < list.length; k++) this.elems[this.count++] = this.dict.id(list[k]);
     this.to[row] = this.count;
@@ -762,7 +818,8 @@ export class StringListBuffer implements ColumnBuffer {
     this.count = 0;
     this.listed = 0;
     this.dict.reset();
-    this.lastList = null;
+    this.memoLists.fill(null, 0, this.memoCount);
+    this.memoCount = 0;
   }
 
   encode(w: ChunkWriter, n: number): ColumnChunk {
