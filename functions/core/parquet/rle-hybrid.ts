@@ -61,6 +61,23 @@ export function writeRleHybrid(
     out.ensure(groups * width);
     const bytes = out.bytes;
     let pos = out.length;
+    if (width === 1 && groupsEnd <= end) {
+      // Levels of optional columns and small dictionaries: a byte per 8 values, no bit accumulator.
+      for (let k = i; k < groupsEnd; k += 8) {
+        bytes[pos++] =
+          values[k] |
+          (values[k + 1] << 1) |
+          (values[k + 2] << 2) |
+          (values[k + 3] << 3) |
+          (values[k + 4] << 4) |
+          (values[k + 5] << 5) |
+          (values[k + 6] << 6) |
+          (values[k + 7] << 7);
+      }
+      out.length = pos;
+      i = groupsEnd;
+      continue;
+    }
     let acc = 0;
     let bits = 0;
     for (let k = i; k < groupsEnd; k++) {

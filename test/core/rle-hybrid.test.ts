@@ -1,0 +1,84 @@
+/**
+ * The RLE / bit-packing hybrid writer (functions/core/parquet/rle-hybrid.ts),
+ * decoded by hyparquet's reader: every width from 0 to 24, runs long and
+ * short, group boundaries, lengths that are not a multiple of 8, and the
+ * width-1 fast path (definition levels) beside the general bit packer.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
+import { ByteBuffer } from '../../functions/core/parquet/byte-buffer.ts';
+import { writeRleHybrid } from '../../functions/core/parquet/rle-hybrid.ts';
+
+/** A deterministic pseudo-random sequence (xorshift), so failures reproduce. */
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 2 ** 32;
+  };
+}
+
+function roundTrip(values: Int32Array | Uint8Array, width: number): number[] {
+  const out = new ByteBuffer(16);
+  out.u8(0xee); // something before, as in a page: the writer must append, not overwrite
+  writeRleHybrid(out, values, 0, values.length, width);
+  const bytes = out.bytes.slice(1, out.length);
+  const decoded = new Int32Array(values.length);
+  const reader = { view: new DataView(bytes.buffer), offset: 0 };
+  readRleBitPackedHybrid(reader, width, decoded, bytes.length);
+  assert.equal(reader.offset, bytes.length, 'the reader ends where the writer did');
+  return [...decoded];
+}
+
+/** Runs of random lengths (1 to maxRun) of random values below 2^width. */
+function runs(n: number, width: number, maxRun: number, seed: number): Int32Array {
+  const rand = rng(seed);
+  const v = new Int32Array(n);
+  for (let i = 0; i < n; ) {
+    const value = width === 0 ? 0 : Math.floor(rand() * 2 ** width);
+    const len = 1 + Math.floor(rand() * maxRun);
+    for (let k = 0; k < len && i < n; k++) v[i++] = value;
+  }
+  return v;
+}
+
+describe('RLE / bit-packing hybrid', () => {
+  it('every width from 0 to 24 decodes to the values written, runs short and long, any length', () => {
+    for (let width = 0; width <= 24; width++) {
+      for (const [n, maxRun] of [
+        [1, 1],
+        [7, 1],
+        [8, 1],
+        [9, 3],
+        [1000, 3],
+        [1003, 20],
+        [5000, 1],
+      ]) {
+        const values = runs(n, width, maxRun, width * 1000 + n);
+        assert.deepEqual(
+          roundTrip(values, width),
+          [...values],
+          `width ${width}, ${n} values, runs up to ${maxRun}`,
+        );
+      }
+    }
+  });
+
+  it('levels (width 1, bytes): sparse, dense, alternating, and a run of 8 right after a group', () => {
+    const cases: Uint8Array[] = [
+      Uint8Array.from({ length: 999 }, (_, i) => (i % 3 === 0 ? 1 : 0)),
+      Uint8Array.from({ length: 1024 }, (_, i) => i & 1),
+      Uint8Array.from({ length: 517 }, (_, i) => (i % 97 === 0 ? 0 : 1)),
+      // 8 mixed values, then a run of 8 ones starting at the group boundary, then a tail of 5
+      Uint8Array.from([1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0]),
+      // more than 63 groups of mixed values: the writer must start a new bit-packed header
+      Uint8Array.from({ length: 63 * 8 + 21 }, (_, i) => ((i * 7) % 3 === 0 ? 1 : 0)),
+    ];
+    for (const values of cases) assert.deepEqual(roundTrip(values, 1), [...values]);
+  });
+});
