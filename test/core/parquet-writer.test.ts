@@ -181,6 +181,23 @@ describe('Parquet writer, read back by DuckDB', () => {
     );
   });
 
+  it('columns set only in the first rows of a long part read back as null after them', async () => {
+    // A column's arrays grow only when a row past their end is set (1,024 rows at first): here
+    // a string, a number, a list and the raw column end long before the part does.
+    const records = varied(5_000).map((r, i) => {
+      r.in_iface = i < 3 ? `eth${i}` : null;
+      r.ttl = i < 5 ? 60 + i : null;
+      r.ip_flags = i < 2 ? ['DF'] : null;
+      r.raw = i < 4 ? `line ${i}` : (null as unknown as string);
+      return r;
+    });
+    const rows = await readBack(records, 'SELECT in_iface, ttl, ip_flags, raw FROM $F');
+    assert.deepEqual(
+      rows.map((r) => [r.in_iface, r.ttl, r.ip_flags, r.raw]),
+      records.map((r) => [r.in_iface, r.ttl, r.ip_flags, r.raw]),
+    );
+  });
+
   it('dictionary-encodes timestamps of whole seconds and with milliseconds, and reads both back', async () => {
     for (const ms of [false, true]) {
       const records = varied(6_000).map((r, i) => {
