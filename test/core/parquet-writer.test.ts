@@ -16,6 +16,7 @@ import { ByteBuffer } from '../../functions/core/parquet/byte-buffer.ts';
 import { gzipCodec, hasZstd, parseCodec, SNAPPY, UNCOMPRESSED } from '../../functions/core/parquet/codec.ts';
 import { RecordColumns } from '../../functions/core/parquet/record-columns.ts';
 import { FirewallRecord } from '../../functions/core/record.ts';
+import { rng } from '../support/rng.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fwlake-pqw-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -36,19 +37,6 @@ async function readBack(records: FirewallRecord[], sql: string, codec = gzipCode
   } finally {
     conn.closeSync();
   }
-}
-
-/** A deterministic pseudo-random sequence (xorshift), so failures reproduce. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
 }
 
 const HOUR = Date.parse('2026-11-20T10:00:00Z');

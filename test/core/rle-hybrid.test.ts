@@ -9,19 +9,7 @@ import { describe, it } from 'node:test';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { ByteBuffer } from '../../functions/core/parquet/byte-buffer.ts';
 import { writeRleHybrid } from '../../functions/core/parquet/rle-hybrid.ts';
-
-/** A deterministic pseudo-random sequence (xorshift), so failures reproduce. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from '../support/rng.ts';
 
 function roundTrip(values: Int32Array | Uint8Array, width: number): number[] {
   const out = new ByteBuffer(16);
