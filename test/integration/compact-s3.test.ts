@@ -299,6 +299,16 @@ async function assertCompactedOnce(hours: string[]) {
   }
 }
 
+/** What compaction does, in order, to an hour already compacted that a late part reopened. */
+const RECOMPACT = [
+  'delete marker 21',
+  'DROP 21',
+  'delete compacted 21',
+  'INSERT 21',
+  'put marker 21',
+  'deregister 21',
+];
+
 describe('compaction of the lake bucket (s3rver, Athena and Glue mocked)', () => {
   before(async () => {
     partitions = new Set();
@@ -361,14 +371,7 @@ describe('compaction of the lake bucket (s3rver, Athena and Glue mocked)', () =>
     await ingest('firewall/dt=2026-09-17/hour=21/dddd-0.json.gz', 'late');
     await checkView('after the late part');
     const r = await run();
-    assert.deepEqual(steps, [
-      'delete marker 21',
-      'DROP 21',
-      'delete compacted 21',
-      'INSERT 21',
-      'put marker 21',
-      'deregister 21',
-    ]);
+    assert.deepEqual(steps, RECOMPACT);
     assert.equal(r.compacted[0].inputs, 4);
     await assertCompactedOnce(['2026-09-17 21', '2026-09-17 22']);
     assert.deepEqual(violations, []);
@@ -505,15 +508,6 @@ describe('compaction of the lake bucket (s3rver, Athena and Glue mocked)', () =>
 });
 
 describe('a run that dies at any step leaves every hour read exactly once, and the next run finishes the hour', () => {
-  const RECOMPACT = [
-    'delete marker 21',
-    'DROP 21',
-    'delete compacted 21',
-    'INSERT 21',
-    'put marker 21',
-    'deregister 21',
-  ];
-
   beforeEach(async () => {
     // A fresh lake: hour 21 compacted once, then a late part registered it again.
     for (const k of await listLake(s3)) await del(k);
