@@ -1,11 +1,12 @@
 /**
  * `fwlake compact`: the local warehouse's finished hours rewritten by DuckDB
  * as zstd Parquet under firewall_compacted/ (at COMPACTED_ZSTD_LEVEL unless
- * told otherwise), following the plan of core/compaction-plan.ts: one file,
- * `compacted.parquet`, per hour, or for an hour of more than `sliceRows` rows
- * several, `compacted-1-of-N.parquet` ..., each a range of the hour's rows in
- * COMPACTED_ORDER (core/compaction-slices.ts), so that no COPY sorts more rows
- * than that, whatever the input.
+ * told otherwise), following the plan of core/compaction-plan.ts: files
+ * `compacted-1-of-N.parquet` ..., one or more per direction of the hour, each
+ * a range of at most `sliceRows` of its rows in COMPACTED_ORDER
+ * (core/compaction-slices.ts), so that a query about one direction skips the
+ * other files and no COPY sorts more rows than that, whatever the input (an
+ * hour of one direction that fits one file: `compacted.parquet`).
  *
  * Steps for one hour, each safe to die after:
  *   1. COPY the hour's listed parts (each slice) into hidden temporary files
@@ -51,14 +52,15 @@ import {
   firstSliceCount,
   type HourSlicing,
   nextSliceCount,
-  ONE_FILE,
   SLICE_SAMPLE_ROWS,
   SLICE_TRIES,
+  type SliceKey,
   sliceCount,
+  slicedRows,
 } from '../core/compaction-slices.ts';
 import {
   duckdbCompactHour,
-  duckdbCountHour,
+  duckdbCountGroups,
   duckdbCountSlices,
   duckdbDropSample,
   duckdbSampleBounds,
@@ -211,43 +213,51 @@ async function runHere(conn: DuckDBConnection, sql: string): Promise<DuckDBResul
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The rows of a one-row, one-number result. */
-async function count(conn: DuckDBConnection, sql: string): Promise<number> {
-  const rows = await (await runHere(conn, sql)).getRows();
-  return Number(rows[0][0]);
+/**
+ * How the hour is cut: its groups (one per direction) counted, each one file
+ * up to sliceRows rows, else cut by boundaries from a sample of its keys, in
+ * more until the counted slices all hold at most sliceRows rows (or, after
+ * SLICE_TRIES, the last try: never seen).
+ */
+async function sliceHour(conn: DuckDBConnection, files: HourFiles, sliceRows: number): Promise<HourSlicing> {
+  const groups = (await (await runHere(conn, duckdbCountGroups(files))).getRows()).map((r) => ({
+    direction: r[0] === null ? null : String(r[0]),
+    rows: Number(r[1]),
+  }));
+  const sliced = [];
+  for (const g of groups) {
+    sliced.push({ ...g, bounds: g.rows <= sliceRows ? [] : await groupBounds(conn, files, g, sliceRows) });
+  }
+  return { groups: sliced };
 }
 
-/**
- * How the hour is cut: one file up to sliceRows rows, else boundaries from a
- * sample of its keys, cut in more until the counted slices all hold at most
- * sliceRows rows (or, after SLICE_TRIES, the last try: never seen).
- */
-async function sliceHour(
+/** Boundaries that cut a group of more than sliceRows rows into slices of at most sliceRows. */
+async function groupBounds(
   conn: DuckDBConnection,
   files: HourFiles,
-  rows: number,
+  group: { direction: string | null; rows: number },
   sliceRows: number,
-): Promise<HourSlicing> {
-  if (rows <= sliceRows) return ONE_FILE;
-  const sampleRows = Math.min(rows, SLICE_SAMPLE_ROWS);
-  await runHere(conn, duckdbSampleKeys(files, sampleRows));
+): Promise<SliceKey[]> {
+  const sampleRows = Math.min(group.rows, SLICE_SAMPLE_ROWS);
+  await runHere(conn, duckdbSampleKeys(files, group.direction, sampleRows));
   try {
-    let slices = firstSliceCount(rows, sliceRows);
+    let slices = firstSliceCount(group.rows, sliceRows);
     for (let tries = 1; ; tries++) {
       slices = Math.min(slices, sampleRows);
       const bounds = (
         await (await runHere(conn, duckdbSampleBounds(boundaryRanks(sampleRows, slices)))).getRows()
       ).map((r) => ({
-        src: r[0] === null ? null : String(r[0]),
-        tsUs: r[1] === null ? null : BigInt(r[1] as bigint),
-        sourceKey: r[2] === null ? null : String(r[2]),
-        lineNo: r[3] === null ? null : BigInt(r[3] as bigint),
+        proto: r[0] === null ? null : String(r[0]),
+        src: r[1] === null ? null : String(r[1]),
+        tsUs: r[2] === null ? null : BigInt(r[2] as bigint),
+        sourceKey: r[3] === null ? null : String(r[3]),
+        lineNo: r[4] === null ? null : BigInt(r[4] as bigint),
       }));
-      const counts = (await (await runHere(conn, duckdbCountSlices(files, bounds))).getRows()).map((r) =>
-        Number(r[1]),
-      );
+      const counts = (
+        await (await runHere(conn, duckdbCountSlices(files, group.direction, bounds))).getRows()
+      ).map((r) => Number(r[1]));
       const largest = Math.max(...counts);
-      if (largest <= sliceRows || tries >= SLICE_TRIES || slices >= sampleRows) return { bounds };
+      if (largest <= sliceRows || tries >= SLICE_TRIES || slices >= sampleRows) return bounds;
       slices = nextSliceCount(slices, largest, sliceRows);
     }
   } finally {
@@ -273,8 +283,8 @@ async function compactHour(
   const temps: string[] = [];
   let rows = 0;
   try {
-    const counted = await count(conn, duckdbCountHour(files));
-    const slicing = await sliceHour(conn, files, counted, sliceRows);
+    const slicing = await sliceHour(conn, files, sliceRows);
+    const counted = slicedRows(slicing);
     // 1. Every slice to its temporary file before anything of the hour is touched.
     for (let index = 0; index < sliceCount(slicing); index++) {
       const tmp = join(dir, `${TMP_PREFIX}${run}-${index}.tmp`);

@@ -32,10 +32,27 @@ export function assertZstdLevel(level: number): void {
 }
 
 /**
- * The row order of a compacted hour: by source address, then time, then
- * source and line (unique within an hour, so the order, and the file, are
- * the same whichever order the parts were written in). Rows of one source sit
- * together, so the `raw` lines of a page repeat each other (same addresses,
- * interfaces, MACs, prefixes) and compress much better than in time order.
+ * The row order of a compacted hour: by direction, then protocol, source
+ * address, time, and source and line (unique within an hour, so the order, and
+ * the file, are the same whichever order the parts were written in).
+ * - Direction first, because most saved queries ask about one direction (six
+ *   of them `direction = 'in'`): `fwlake compact` writes each direction of an
+ *   hour to files of its own (COMPACTED_GROUP), whose statistics (min = max)
+ *   let DuckDB skip the others without reading their columns; Athena's writer
+ *   keeps the order, so its row groups can be skipped the same way where an
+ *   hour spans several.
+ * - Protocol, then source: rows of one source and protocol sit together, so
+ *   the `raw` lines of a page repeat each other (same addresses, interfaces,
+ *   MACs, prefixes, header layout) and compress much better than in time
+ *   order. Measured on three hours of the 1M-line benchmark stream, files per
+ *   direction: (src, ts) 2.31 MB, (proto, src, ts) 2.24 MB.
  */
-export const COMPACTED_ORDER = ['src', 'ts', 'source_key', 'line_no'] as const;
+export const COMPACTED_ORDER = ['direction', 'proto', 'src', 'ts', 'source_key', 'line_no'] as const;
+
+/** The column whose values get compacted files of their own (the first of COMPACTED_ORDER). */
+export const COMPACTED_GROUP = COMPACTED_ORDER[0];
+
+/** The order within one group's files: COMPACTED_ORDER after the group column (what slice boundaries are keys of). */
+export const COMPACTED_SLICE_KEY = ['proto', 'src', 'ts', 'source_key', 'line_no'] as const;
+if (COMPACTED_SLICE_KEY.join() !== COMPACTED_ORDER.slice(1).join())
+  throw new Error('COMPACTED_SLICE_KEY must be COMPACTED_ORDER after its group column');

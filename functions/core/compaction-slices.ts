@@ -1,27 +1,33 @@
 /**
- * How `fwlake compact` cuts a big hour into several compacted files
- * ("slices") so that no COPY sorts and buffers more than a bounded number of
- * rows: DuckDB's memory for one COPY grows with the rows it sorts and writes
- * (a file's row group is buffered whole, each column one page), and an hour
- * of a busy firewall has no bound. Local compaction only: Athena's INSERT
- * INTO manages its own memory.
+ * How `fwlake compact` cuts an hour into several compacted files ("slices"):
+ * one group of files per direction, so that a query about one direction skips
+ * the others' files, and within a group, ranges of at most `sliceRows` rows,
+ * so that no COPY sorts and buffers more than a bounded number of rows:
+ * DuckDB's memory for one COPY grows with the rows it sorts and writes (a
+ * file's row group is buffered whole, each column one page), and an hour of a
+ * busy firewall has no bound. Local compaction only: Athena's INSERT INTO
+ * writes its own files.
  *
  * The rule:
- * - An hour of at most `sliceRows` rows is one file, `compacted.parquet`,
- *   written exactly as before slicing existed.
- * - A bigger hour is cut into N consecutive ranges of its COMPACTED_ORDER
- *   key (src, ts, source_key, line_no: unique within an hour, NULLs last),
- *   `compacted-1-of-N.parquet` ...: the files one after the other hold the
- *   rows in exactly the order of one file, each source's rows together (a
- *   source cut by a boundary, a scanner's or a flood's, goes on in the next
- *   file). Ranges of that order, not a hash of the source: neighbouring
- *   sources (one subnet, one interface) compress together; on hours of
- *   ~133,000 rows cut in 7, a hash of src cost 9.2% more bytes than one file,
- *   ranges 4.7%.
- * - The boundaries are keys of a sample of the hour (at most
+ * - The hour's rows are grouped by COMPACTED_GROUP (direction: forward, in,
+ *   out, then rows without one), in that order; each group present is cut
+ *   on its own.
+ * - A group of at most `sliceRows` rows is one file. A bigger one is cut into
+ *   consecutive ranges of COMPACTED_SLICE_KEY (proto, src, ts, source_key,
+ *   line_no: unique within an hour, NULLs last): each source's rows
+ *   together (a source cut by a boundary, a scanner's or a flood's, goes on
+ *   in the next file). Ranges of that order, not a hash of the source:
+ *   neighbouring sources (one subnet, one interface) compress together; on
+ *   hours of ~133,000 rows cut in 7, a hash of src cost 9.2% more bytes than
+ *   one file, ranges 4.7%.
+ * - The files are numbered over the whole hour, group after group:
+ *   `compacted-1-of-N.parquet` ... one after the other hold the hour's rows in
+ *   exactly COMPACTED_ORDER. An hour of one group that fits one file is
+ *   `compacted.parquet`.
+ * - A big group's boundaries are keys of a sample of the group (at most
  *   SLICE_SAMPLE_ROWS rows, so planning memory does not grow with the hour),
  *   aiming at SLICE_FILL * sliceRows rows a slice; the slices' rows are then
- *   counted exactly, and should one hold more than sliceRows the hour is cut
+ *   counted exactly, and should one hold more than sliceRows the group is cut
  *   in more (from the same sample).
  */
 import { PARQUET_SUFFIX } from './part-format.ts';
@@ -50,23 +56,47 @@ export const SLICE_FILL = 0.9;
 /** How many tries to find boundaries whose slices all hold at most sliceRows rows (each try cuts in more). */
 export const SLICE_TRIES = 5;
 
-/** One boundary: the COMPACTED_ORDER key of a row (ts as microseconds since the epoch); the row starts a slice. */
+/** One boundary: the COMPACTED_SLICE_KEY of a row (ts as microseconds since the epoch); the row starts a slice. */
 export interface SliceKey {
+  proto: string | null;
   src: string | null;
   tsUs: bigint | null;
   sourceKey: string | null;
   lineNo: bigint | null;
 }
 
-/** How an hour is cut: N - 1 boundaries in key order make N slices (none: one file). */
-export interface HourSlicing {
+/** The rows of one direction (COMPACTED_GROUP value, null for rows without one): N - 1 boundaries in key order make N slices. */
+export interface SliceGroup {
+  direction: string | null;
+  /** Rows of the group, counted. */
+  rows: number;
   bounds: readonly SliceKey[];
 }
 
-/** The hour as one file. */
-export const ONE_FILE: HourSlicing = { bounds: [] };
+/** How an hour is cut: its groups in COMPACTED_ORDER, each in one or more slices. */
+export interface HourSlicing {
+  groups: readonly SliceGroup[];
+}
 
-export const sliceCount = (s: HourSlicing) => s.bounds.length + 1;
+/** Slices of one group. */
+export const groupSlices = (g: SliceGroup) => g.bounds.length + 1;
+
+/** Files of the hour: every group's slices. */
+export const sliceCount = (s: HourSlicing) => s.groups.reduce((n, g) => n + groupSlices(g), 0);
+
+/** Rows of the hour: every group's. */
+export const slicedRows = (s: HourSlicing) => s.groups.reduce((n, g) => n + g.rows, 0);
+
+/** The group of the hour's slice `index` (0-based over the whole hour) and the slice's index within it. */
+export function sliceAt(s: HourSlicing, index: number): { group: SliceGroup; index: number } {
+  if (!Number.isInteger(index) || index < 0) throw new RangeError(`no slice ${index}`);
+  let first = 0;
+  for (const group of s.groups) {
+    if (index < first + groupSlices(group)) return { group, index: index - first };
+    first += groupSlices(group);
+  }
+  throw new RangeError(`no slice ${index} of ${first}`);
+}
 
 /** The first number of slices tried: rows / (SLICE_FILL * sliceRows), at least 2 for an hour over sliceRows. */
 export function firstSliceCount(rows: number, sliceRows: number): number {

@@ -270,10 +270,10 @@ describe('statements', () => {
     assert.match(
       sql,
       new RegExp(
-        `TO '/w/out\\.tmp' \\(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${COMPACTED_ZSTD_LEVEL}, ROW_GROUP_SIZE \\d+\\)$`,
+        `TO '/w/out\\.tmp' \\(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${COMPACTED_ZSTD_LEVEL}, ROW_GROUP_SIZE \\d+, WRITE_BLOOM_FILTER false\\)$`,
       ),
     );
-    assert.match(sql, /\) ORDER BY "src", "ts", "source_key", "line_no"\)\nTO /);
+    assert.match(sql, /\) ORDER BY "direction", "proto", "src", "ts", "source_key", "line_no"\)\nTO /);
     assert.doesNotMatch(sql, /PARQUET_VERSION/, 'data pages v1, which every reader reads');
   });
 
@@ -289,7 +289,7 @@ describe('statements', () => {
 
   it('INSERT INTO orders the rows like the local COPY (a hint to Athena), after both sources', () => {
     const q = athenaInsertHour('fwlake', { dt: '2026-09-17', hour: '21' });
-    assert.match(q.sql, /\n\)\nORDER BY "src", "ts", "source_key", "line_no"$/);
+    assert.match(q.sql, /\n\)\nORDER BY "direction", "proto", "src", "ts", "source_key", "line_no"$/);
   });
 
   it('the compacted table asks Athena for zstd at the same level', () => {

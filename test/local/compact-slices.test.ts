@@ -1,14 +1,15 @@
 /**
  * `fwlake compact` cutting hours into slices (core/compaction-slices.ts), with
  * real DuckDB over a real local warehouse, a small slice bound standing in for
- * the real one (the sample's hours hold 519 to 699 rows): each file holds at
- * most that many rows, the files of an hour one after the other hold its rows
- * in COMPACTED_ORDER, the view reads every file of a compacted hour (every
+ * the real one (the sample's hours hold 519 to 699 rows, 453 to 599 of them
+ * inbound): each file holds at most that many rows of one direction, the
+ * files of an hour one after the other hold its rows in COMPACTED_ORDER, the view reads every file of a compacted hour (every
  * saved query and every column as before compaction), a re-run does nothing,
  * a run killed after renaming some of its slices leaves the view on the fresh
  * parts and is finished by the next, and a re-run with fewer slices (or one
  * file) leaves none of the earlier ones. A crafted part checks a source bigger
- * than a slice and rows without a source.
+ * than a slice, rows without a source or direction, and an hour of one
+ * direction that fits one file.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -38,8 +39,9 @@ const keysOf = (wh: string, file: string) => queryWarehouse(wh, `SELECT ${KEY} F
 
 /**
  * Checks an hour cut into `n` slices: files compacted-1-of-n ..., each of at
- * most `bound` rows, which one after the other hold the hour's rows in
- * COMPACTED_ORDER (nulls last), and the same rows as the view. Returns the rows per file.
+ * most `bound` rows of one direction, which one after the other hold the
+ * hour's rows in COMPACTED_ORDER (nulls last), and the same rows as the view.
+ * Returns the rows per file.
  */
 async function assertSlices(wh: string, dt: string, hour: string, bound: number): Promise<number[]> {
   const names = hourFiles(wh, dt, hour);
@@ -53,6 +55,7 @@ async function assertSlices(wh: string, dt: string, hour: string, bound: number)
   const concatenated: Record<string, unknown>[] = [];
   for (const name of names) {
     const keys = await keysOf(wh, join(dir, name));
+    assert.equal(new Set(keys.map((k) => k.direction)).size, 1, `${name}: one direction`);
     perFile.push(keys.length);
     concatenated.push(...keys);
   }
@@ -141,8 +144,10 @@ describe('fwlake compact cuts hours of more than sliceRows rows into slices', ()
     const expected = await queryWarehouse(wh, 'SELECT count(*)::INT AS n FROM firewall');
     assert.equal(expected[0].n, rows0.length, 'the late rows wait for the next run');
     const old = hourFiles(wh, '2026-09-17', '22');
-    assert.equal(old.length, 5); // 606 rows, aiming at 90% of 150 a file
-    // 609 rows at 250 a file: 3 slices; killed right after the second is in place.
+    // 3 forward, 506 inbound, 97 outbound: the inbound rows in 4 at 90% of 150 a file, the others one each.
+    assert.equal(old.length, 6);
+    // 609 rows at 250 a file: the inbound ones in 3 slices, the others one each; killed right after
+    // the second file is in place.
     const renamed: string[] = [];
     await assert.rejects(
       compactLocal({
@@ -157,17 +162,18 @@ describe('fwlake compact cuts hours of more than sliceRows rows into slices', ()
       /killed/,
     );
     const dir = join(wh, COMPACTED_PREFIX, 'dt=2026-09-17', 'hour=22');
+    const N = 5;
     assert.deepEqual(
       renamed,
-      [compactedFileName(0, 3), compactedFileName(1, 3)].map(
+      [compactedFileName(0, N), compactedFileName(1, N)].map(
         (f) => `${COMPACTED_PREFIX}/dt=2026-09-17/hour=22/${f}`,
       ),
     );
-    // What it left: old and new slices side by side, the third slice still a temporary file, no marker.
+    // What it left: old and new slices side by side, the other three still temporary files, no marker.
     const left = filesUnder(dir);
-    for (const f of [...old, compactedFileName(0, 3), compactedFileName(1, 3)])
+    for (const f of [...old, compactedFileName(0, N), compactedFileName(1, N)])
       assert.ok(left.includes(f), f);
-    assert.equal(left.filter((f) => f.startsWith('.compact-')).length, 1);
+    assert.equal(left.filter((f) => f.startsWith('.compact-')).length, N - 2);
     assert.deepEqual(filesUnder(join(wh, MARKER_PREFIX, 'dt=2026-09-17', 'hour=22')), []);
     // The view reads the hour from its fresh parts only: every row once, the late ones included.
     const fresh = await queryWarehouse(
@@ -179,11 +185,11 @@ describe('fwlake compact cuts hours of more than sliceRows rows into slices', ()
     const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL, sliceRows: 250 });
     assert.deepEqual(
       r.hours.map((h) => `${h.dt} ${h.hour} ${h.rows} ${h.files}`),
-      ['2026-09-17 22 609 3'],
+      [`2026-09-17 22 609 ${N}`],
     );
     assert.deepEqual(
       filesUnder(dir),
-      [0, 1, 2].map((i) => compactedFileName(i, 3)),
+      [0, 1, 2, 3, 4].map((i) => compactedFileName(i, N)),
     );
     await assertSlices(wh, '2026-09-17', '22', 250);
     const done = await queryWarehouse(
@@ -193,49 +199,59 @@ describe('fwlake compact cuts hours of more than sliceRows rows into slices', ()
     assert.deepEqual(done[0], fresh[0]);
   });
 
-  it('a re-run with fewer slices, or one file, removes the earlier slices', async () => {
+  it('a re-run with fewer slices removes the earlier slices', async () => {
     await lateLines(wh, 'Sep 17 21:');
     const before21 = hourFiles(wh, '2026-09-17', '21');
-    assert.equal(before21.length, 6); // 678 rows
+    assert.equal(before21.length, 7); // 3 forward, 599 inbound (5 files), 76 outbound
     const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL, sliceRows: 1000 });
     assert.deepEqual(
       r.hours.map((h) => `${h.dt} ${h.hour} ${h.rows} ${h.files}`),
-      ['2026-09-17 21 681 1'],
+      ['2026-09-17 21 681 3'],
     );
-    assert.deepEqual(hourFiles(wh, '2026-09-17', '21'), ['compacted.parquet']);
+    assert.deepEqual(
+      hourFiles(wh, '2026-09-17', '21'),
+      [0, 1, 2].map((i) => compactedFileName(i, 3)),
+    );
     const n = await queryWarehouse(
       wh,
       'SELECT count(*)::INT AS n, count(DISTINCT (source_key, line_no))::INT AS d FROM firewall',
     );
     assert.deepEqual(n[0], { n: rows0.length + 6, d: rows0.length + 6 });
-    assert.ok(!existsSync(join(wh, COMPACTED_PREFIX, 'dt=2026-09-17', 'hour=21', before21[0])));
+    assert.ok(!existsSync(join(wh, COMPACTED_PREFIX, 'dt=2026-09-17', 'hour=21', before21[6])));
   });
 });
 
-describe('slices of an hour with a source bigger than a slice and rows without a source', () => {
+/**
+ * 400 rows of hour 22, none with a direction: 200 from one source, 60 without one, 140 from 20
+ * others; every schema column present.
+ */
+async function writeCraftedPart(wh: string): Promise<void> {
+  const part = join(wh, PARQUET_PREFIX, 'dt=2026-09-17', 'hour=22', 'crafted-0.parquet');
+  await mkdir(join(part, '..'), { recursive: true });
+  const value: Record<string, string> = {
+    src: "CASE WHEN i < 200 THEN '10.0.0.1' WHEN i < 260 THEN NULL ELSE '192.0.2.' || (i % 20) END",
+    ts: "TIMESTAMP '2026-09-17 22:00:00' + to_milliseconds((i * 7919) % 3600000)",
+    source_key: "'crafted'",
+    line_no: 'i + 1',
+    raw: "'line ' || i",
+  };
+  const cols = COLUMNS.map(
+    (c) => `CAST(${value[c.name] ?? 'NULL'} AS ${DUCKDB_TYPE[c.type]}) AS "${c.name}"`,
+  ).join(', ');
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    await conn.run(`COPY (SELECT ${cols} FROM range(400) t(i)) TO '${part}' (FORMAT parquet)`);
+  } finally {
+    conn.closeSync();
+  }
+}
+
+describe('slices of an hour with a source bigger than a slice and rows without a source or direction', () => {
   it('cuts them like any other rows: every row once, at most sliceRows a file, in order', async () => {
     const wh = await mkdtemp(join(tmpdir(), 'fwlake-slices-crafted-'));
     try {
-      // 400 rows: 200 from one source, 60 without one, 140 from 20 others; every schema column present.
-      const part = join(wh, PARQUET_PREFIX, 'dt=2026-09-17', 'hour=22', 'crafted-0.parquet');
-      await mkdir(join(part, '..'), { recursive: true });
-      const value: Record<string, string> = {
-        src: "CASE WHEN i < 200 THEN '10.0.0.1' WHEN i < 260 THEN NULL ELSE '192.0.2.' || (i % 20) END",
-        ts: "TIMESTAMP '2026-09-17 22:00:00' + to_milliseconds((i * 7919) % 3600000)",
-        source_key: "'crafted'",
-        line_no: 'i + 1',
-        raw: "'line ' || i",
-      };
-      const cols = COLUMNS.map(
-        (c) => `CAST(${value[c.name] ?? 'NULL'} AS ${DUCKDB_TYPE[c.type]}) AS "${c.name}"`,
-      ).join(', ');
-      const db = await DuckDBInstance.create(':memory:');
-      const conn = await db.connect();
-      try {
-        await conn.run(`COPY (SELECT ${cols} FROM range(400) t(i)) TO '${part}' (FORMAT parquet)`);
-      } finally {
-        conn.closeSync();
-      }
+      await writeCraftedPart(wh);
       const rows0 = await allRows(wh);
       assert.equal(rows0.length, 400);
       const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL, sliceRows: 50 });
@@ -253,6 +269,23 @@ describe('slices of an hour with a source bigger than a slice and rows without a
       assert.ok(withBig.length >= 4, withBig.join(', '));
       const last = await keysOf(wh, join(dir, names[names.length - 1]));
       assert.equal(last[last.length - 1].src, null);
+      assert.deepEqual(await allRows(wh), rows0);
+    } finally {
+      await rm(wh, { recursive: true, force: true });
+    }
+  });
+
+  it('writes an hour of one direction that fits one file as compacted.parquet', async () => {
+    const wh = await mkdtemp(join(tmpdir(), 'fwlake-slices-one-'));
+    try {
+      await writeCraftedPart(wh);
+      const rows0 = await allRows(wh);
+      const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL, sliceRows: 400 });
+      assert.deepEqual(
+        r.hours.map((h) => `${h.rows} ${h.files}`),
+        ['400 1'],
+      );
+      assert.deepEqual(hourFiles(wh, '2026-09-17', '22'), ['compacted.parquet']);
       assert.deepEqual(await allRows(wh), rows0);
     } finally {
       await rm(wh, { recursive: true, force: true });

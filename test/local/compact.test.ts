@@ -5,7 +5,8 @@
  * up by the next run without duplicating anything, and a run that died half
  * way is repaired by the next. The compacted files are zstd (the level is not
  * in the file: what is checked is that a lower level gives bigger files, and
- * that `--level` is validated), with rows in COMPACTED_ORDER.
+ * that `--level` is validated), one file per direction of each hour (its
+ * statistics naming that direction alone), with rows in COMPACTED_ORDER.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -15,11 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { COMPACTED_FILE, compactLocal } from '../../functions/adapters/compaction-local.ts';
+import { compactLocal } from '../../functions/adapters/compaction-local.ts';
 import { DuckDbEngine } from '../../functions/adapters/duckdb-engine.ts';
 import { ingestLocal } from '../../functions/adapters/local-ingest.ts';
 import { parseGrace, parseLevel } from '../../functions/cli/compact-command.ts';
 import { COMPACTED_ORDER, COMPACTED_ZSTD_LEVEL } from '../../functions/core/compaction-format.ts';
+import { compactedFileName } from '../../functions/core/compaction-slices.ts';
 import { COMPACTED_PREFIX, MARKER_PREFIX } from '../../functions/core/lake-layout.ts';
 import {
   AFTER_ALL,
@@ -59,20 +61,24 @@ describe('fwlake compact (local, DuckDB)', () => {
     assert.deepEqual(await allRows(wh), rows0, 'half compacted: the same rows');
   });
 
-  it('compacts every finished hour into one zstd Parquet file, rows counted and bytes reported', async () => {
+  it('compacts every finished hour into one zstd Parquet file per direction, rows counted and bytes reported', async () => {
     const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL });
     assert.deepEqual(
-      r.hours.map((h) => `${h.dt} ${h.hour}`),
-      ['2026-09-18 00'],
+      r.hours.map((h) => `${h.dt} ${h.hour} ${h.files}`),
+      ['2026-09-18 00 3'],
     );
     assert.equal(r.upToDate, 3);
     const compacted = filesUnder(join(wh, COMPACTED_PREFIX));
-    assert.deepEqual(compacted, [
-      `dt=2026-09-17/hour=21/${COMPACTED_FILE}`,
-      `dt=2026-09-17/hour=22/${COMPACTED_FILE}`,
-      `dt=2026-09-17/hour=23/${COMPACTED_FILE}`,
-      `dt=2026-09-18/hour=00/${COMPACTED_FILE}`,
-    ]);
+    const hours = [
+      'dt=2026-09-17/hour=21',
+      'dt=2026-09-17/hour=22',
+      'dt=2026-09-17/hour=23',
+      'dt=2026-09-18/hour=00',
+    ];
+    assert.deepEqual(
+      compacted,
+      hours.flatMap((h) => [0, 1, 2].map((i) => `${h}/${compactedFileName(i, 3)}`)),
+    );
     assert.equal(filesUnder(join(wh, MARKER_PREFIX)).length, 4);
     const meta = await queryWarehouse(
       wh,
@@ -82,6 +88,19 @@ describe('fwlake compact (local, DuckDB)', () => {
       meta.map((m) => m.compression),
       ['ZSTD'],
     );
+    // Each file holds one direction (the sample's hours have all three), in order, and says so in its
+    // statistics: what lets a reader skip the files of the other directions without reading their columns.
+    const stats = await queryWarehouse(
+      wh,
+      `SELECT regexp_extract(file_name, 'hour=\\d+/(.*)$', 1) AS name, stats_min_value AS lo, stats_max_value AS hi, stats_null_count::INT AS nulls
+       FROM parquet_metadata('${wh}/${COMPACTED_PREFIX}/*/*/*.parquet') WHERE path_in_schema = 'direction' ORDER BY file_name`,
+    );
+    assert.deepEqual(
+      stats,
+      hours.flatMap(() =>
+        ['forward', 'in', 'out'].map((d, i) => ({ name: compactedFileName(i, 3), lo: d, hi: d, nulls: 0 })),
+      ),
+    );
     const counted = await queryWarehouse(
       wh,
       `SELECT count(*)::INT AS n FROM read_parquet('${wh}/${COMPACTED_PREFIX}/*/*/*.parquet')`,
@@ -89,20 +108,34 @@ describe('fwlake compact (local, DuckDB)', () => {
     assert.equal(counted[0].n, SAMPLE_ROWS);
     assert.equal(r.hours[0].rows, 519);
     assert.ok(r.hours[0].bytesBefore > 0 && r.hours[0].bytesAfter > 0);
+    // No Bloom filters (Athena's writer writes none either).
+    const blooms = await queryWarehouse(
+      wh,
+      `SELECT count(bloom_filter_offset)::INT AS n FROM parquet_metadata('${wh}/${COMPACTED_PREFIX}/*/*/*.parquet')`,
+    );
+    assert.equal(blooms[0].n, 0);
   });
 
-  it('writes the rows of an hour ordered by source address, then time, source and line', async () => {
-    assert.deepEqual([...COMPACTED_ORDER], ['src', 'ts', 'source_key', 'line_no']);
-    const file = join(wh, COMPACTED_PREFIX, 'dt=2026-09-17', 'hour=22', COMPACTED_FILE);
+  it('writes the rows of an hour ordered by direction, protocol, source address, then time, source and line', async () => {
+    assert.deepEqual([...COMPACTED_ORDER], ['direction', 'proto', 'src', 'ts', 'source_key', 'line_no']);
+    const dir = join(wh, COMPACTED_PREFIX, 'dt=2026-09-17', 'hour=22');
     const cols = COMPACTED_ORDER.map((c) => `"${c}"`).join(', ');
-    // One file read in file order (DuckDB keeps insertion order) against the same rows sorted.
-    const asWritten = await queryWarehouse(wh, `SELECT ${cols} FROM read_parquet('${file}')`);
-    const sorted = await queryWarehouse(wh, `SELECT ${cols} FROM read_parquet('${file}') ORDER BY ${cols}`);
+    // The hour's files read one after the other, each in file order (DuckDB keeps insertion order),
+    // against the same rows sorted.
+    const asWritten: Record<string, unknown>[] = [];
+    for (const name of filesUnder(dir)) {
+      asWritten.push(...(await queryWarehouse(wh, `SELECT ${cols} FROM read_parquet('${join(dir, name)}')`)));
+    }
+    const sorted = await queryWarehouse(
+      wh,
+      `SELECT ${cols} FROM read_parquet('${dir}/*.parquet') ORDER BY ${COMPACTED_ORDER.map((c) => `"${c}" NULLS LAST`).join(', ')}`,
+    );
     assert.ok(asWritten.length > 100);
     assert.deepEqual(asWritten, sorted);
-    // And so every source address is one run of rows.
-    const runs = asWritten.filter((r, i) => i === 0 || r.src !== asWritten[i - 1].src).length;
-    assert.equal(runs, new Set(asWritten.map((r) => r.src)).size);
+    // And so every source address of a direction and protocol is one run of rows.
+    const group = (r: Record<string, unknown>) => `${r.direction} ${r.proto} ${r.src}`;
+    const runs = asWritten.filter((r, i) => i === 0 || group(r) !== group(asWritten[i - 1])).length;
+    assert.equal(runs, new Set(asWritten.map(group)).size);
   });
 
   it('reads the compacted files for compacted hours, with the same rows column by column', async () => {
@@ -208,7 +241,7 @@ describe('fwlake compact (local, DuckDB)', () => {
     );
     assert.deepEqual(n[0], { n: SAMPLE_ROWS + 3, d: SAMPLE_ROWS + 3 });
     assert.equal(filesUnder(join(wh, MARKER_PREFIX)).filter((f) => f.includes('hour=22')).length, 1);
-    assert.equal(filesUnder(join(wh, COMPACTED_PREFIX)).filter((f) => f.includes('hour=22')).length, 1);
+    assert.equal(filesUnder(join(wh, COMPACTED_PREFIX)).filter((f) => f.includes('hour=22')).length, 3);
   });
 
   it('repairs a run that died before its marker: the hour reads fresh meanwhile, the next run redoes it', async () => {
