@@ -45,6 +45,7 @@ import os from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GZIP_LEVEL } from '../functions/adapters/local-warehouse.ts';
+import { COMPACTED_ORDER } from '../functions/core/compaction-format.ts';
 import { type LineBatch, splitLines } from '../functions/core/lines.ts';
 import { isQuarantined, type ParseOptions, parseLine } from '../functions/core/parse-line.ts';
 import type { PartFormat } from '../functions/core/part-format.ts';
@@ -530,7 +531,7 @@ async function main(argv: string[]): Promise<number> {
       mb(compacted.bytes),
       mb(compacted.bytesPer1MLines),
       compactedOverJson === null ? '-' : pct(compactedOverJson),
-      `one file per hour, zstd level ${compacted.level}, rows by src, ts`,
+      `files per hour and direction, zstd level ${compacted.level}, rows by ${COMPACTED_ORDER.slice(0, 4).join(', ')}`,
     ]);
   }
 

@@ -30,8 +30,9 @@ Usage:
 
   fwlake compact [--warehouse DIR] [--now ISO] [--grace 15m] [--level 1-22]
       Rewrite every finished hour (ended more than the grace period before
-      now) whose fresh parts changed since it was last compacted as one zstd
-      Parquet file (--level: zstd level, default ${COMPACTED_ZSTD_LEVEL}) under
+      now) whose fresh parts changed since it was last compacted as zstd
+      Parquet, one file per direction of the hour, more for a big one (--level:
+      zstd level, default ${COMPACTED_ZSTD_LEVEL}) under
       DIR/firewall_compacted/. The firewall view reads a
       compacted hour from there and every other hour from the fresh parts.
       Re-running with nothing new does nothing.
