@@ -33,7 +33,7 @@ import {
   duckdbSampleBounds,
   duckdbSampleKeys,
 } from '../../functions/core/compaction-sql.ts';
-import { COLUMNS, DUCKDB_TYPE } from '../../functions/core/schema.ts';
+import { craftedColumns } from '../support/crafted-rows.ts';
 
 describe('slice file names', () => {
   it('one file keeps its name; slices are numbered from 1, padded to the width of their count', () => {
@@ -127,9 +127,7 @@ describe('slice statements on a real DuckDB', () => {
       line_no: 'i',
       raw: "'line ' || i",
     };
-    const cols = COLUMNS.map(
-      (c) => `CAST(${value[c.name] ?? 'NULL'} AS ${DUCKDB_TYPE[c.type]}) AS "${c.name}"`,
-    ).join(', ');
+    const cols = craftedColumns(value);
     const part = join(dir, 'firewall_parquet', 'dt=2026-09-17', 'hour=22', 'p-0.parquet');
     await conn.run(
       `COPY (SELECT ${cols}, '2026-09-17' AS dt, '22' AS hour FROM range(1000) t(i)) TO '${dir}/firewall_parquet' (FORMAT parquet, PARTITION_BY (dt, hour), FILENAME_PATTERN 'p-{i}')`,

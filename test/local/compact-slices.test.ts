@@ -23,8 +23,8 @@ import { ingestLocal } from '../../functions/adapters/local-ingest.ts';
 import { COMPACTED_ORDER } from '../../functions/core/compaction-format.ts';
 import { compactedFileName } from '../../functions/core/compaction-slices.ts';
 import { COMPACTED_PREFIX, MARKER_PREFIX, PARQUET_PREFIX } from '../../functions/core/lake-layout.ts';
-import { COLUMNS, DUCKDB_TYPE } from '../../functions/core/schema.ts';
 import { AFTER_ALL, allAnswers, allRows, REFERENCE, SAMPLE } from '../support/compact-sample.ts';
+import { craftedColumns } from '../support/crafted-rows.ts';
 import { queryWarehouse } from '../support/duckdb.ts';
 import { filesUnder } from '../support/files.ts';
 
@@ -235,9 +235,7 @@ async function writeCraftedPart(wh: string): Promise<void> {
     line_no: 'i + 1',
     raw: "'line ' || i",
   };
-  const cols = COLUMNS.map(
-    (c) => `CAST(${value[c.name] ?? 'NULL'} AS ${DUCKDB_TYPE[c.type]}) AS "${c.name}"`,
-  ).join(', ');
+  const cols = craftedColumns(value);
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
