@@ -65,7 +65,9 @@ import {
   duckdbDropSample,
   duckdbSampleBounds,
   duckdbSampleKeys,
+  groupOfRow,
   type HourFiles,
+  sliceKeyOfRow,
 } from '../core/compaction-sql.ts';
 import { DUCKDB_SETTINGS } from '../core/dialect.ts';
 import { COMPACTED_PREFIX, JSON_PREFIX, MARKER_PREFIX, PARQUET_PREFIX } from '../core/lake-layout.ts';
@@ -217,13 +219,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * How the hour is cut: its groups (one per direction) counted, each one file
  * up to sliceRows rows, else cut by boundaries from a sample of its keys, in
  * more until the counted slices all hold at most sliceRows rows (or, after
- * SLICE_TRIES, the last try: never seen).
+ * SLICE_TRIES, the last try: never seen). An hour whose parts hold no row has
+ * no group, so no file: its marker lists none, and the view reads nothing for it.
  */
 async function sliceHour(conn: DuckDBConnection, files: HourFiles, sliceRows: number): Promise<HourSlicing> {
-  const groups = (await (await runHere(conn, duckdbCountGroups(files))).getRows()).map((r) => ({
-    direction: r[0] === null ? null : String(r[0]),
-    rows: Number(r[1]),
-  }));
+  const groups = (await (await runHere(conn, duckdbCountGroups(files))).getRows()).map(groupOfRow);
   const sliced = [];
   for (const g of groups) {
     sliced.push({ ...g, bounds: g.rows <= sliceRows ? [] : await groupBounds(conn, files, g, sliceRows) });
@@ -246,13 +246,7 @@ async function groupBounds(
       slices = Math.min(slices, sampleRows);
       const bounds = (
         await (await runHere(conn, duckdbSampleBounds(boundaryRanks(sampleRows, slices)))).getRows()
-      ).map((r) => ({
-        proto: r[0] === null ? null : String(r[0]),
-        src: r[1] === null ? null : String(r[1]),
-        tsUs: r[2] === null ? null : BigInt(r[2] as bigint),
-        sourceKey: r[3] === null ? null : String(r[3]),
-        lineNo: r[4] === null ? null : BigInt(r[4] as bigint),
-      }));
+      ).map(sliceKeyOfRow);
       const counts = (
         await (await runHere(conn, duckdbCountSlices(files, group.direction, bounds))).getRows()
       ).map((r) => Number(r[1]));

@@ -92,13 +92,21 @@ function groupWhere(direction: string | null): string {
   return direction === null ? `${col} IS NULL` : `${col} = ${sqlString(direction)}`;
 }
 
-/** `direction, rows`: the hour's groups (core/compaction-slices.ts) and their rows, in COMPACTED_ORDER (NULL last). */
+/**
+ * `direction, rows`: the hour's groups (core/compaction-slices.ts) and their rows, in COMPACTED_ORDER
+ * (NULL last; read each row with groupOfRow). An hour whose parts hold no row has no group.
+ */
 export function duckdbCountGroups(files: HourFiles): string {
   const col = quoteIdent(COMPACTED_GROUP);
   return [
     `SELECT ${col}, count(*)::BIGINT AS "rows" FROM (\n${hourRows(files)}\n)`,
     `GROUP BY ${col} ORDER BY ${col} NULLS LAST`,
   ].join('\n');
+}
+
+/** A row of duckdbCountGroups' result. */
+export function groupOfRow(r: readonly unknown[]): { direction: string | null; rows: number } {
+  return { direction: r[0] === null ? null : String(r[0]), rows: Number(r[1]) };
 }
 
 /** A group's rows: the hour's, where the group column has the group's value. */
@@ -108,11 +116,12 @@ const groupRows = (files: HourFiles, direction: string | null) =>
 /** The COMPACTED_SLICE_KEY of a row, as a DuckDB row value: compared field by field, NULL after every value. */
 const keyRow = () => `row(${sliceKeyList()})`;
 
+// SliceKey, keyLiteral, duckdbSampleBounds and sliceKeyOfRow hold COMPACTED_SLICE_KEY's columns in its order.
+if (COMPACTED_SLICE_KEY.join() !== 'proto,src,ts,source_key,line_no')
+  throw new Error('SliceKey no longer matches COMPACTED_SLICE_KEY');
+
 /** A boundary as a row value of the same types (typed NULLs, ts from its microseconds: exact). */
 function keyLiteral(k: SliceKey): string {
-  // SliceKey holds COMPACTED_SLICE_KEY's columns in its order.
-  if (COMPACTED_SLICE_KEY.join() !== 'proto,src,ts,source_key,line_no')
-    throw new Error('SliceKey no longer matches COMPACTED_SLICE_KEY');
   const big = (v: bigint | null) => (v === null ? 'NULL::BIGINT' : `${v}::BIGINT`);
   const text = (v: string | null) => (v === null ? 'NULL::VARCHAR' : sqlString(v));
   const ts = k.tsUs === null ? 'NULL::TIMESTAMP' : `make_timestamp(${big(k.tsUs)})`;
@@ -144,7 +153,8 @@ export const duckdbDropSample = () => `DROP TABLE IF EXISTS ${quoteIdent(SLICE_S
 
 /**
  * `proto, src, ts_us, source_key, line_no` of the sampled rows at the given ranks (1-based, in key
- * order), in key order: the boundaries. ts as microseconds since the epoch, an exact number.
+ * order), in key order: the boundaries (read each row with sliceKeyOfRow). ts as microseconds since
+ * the epoch, an exact number.
  */
 export function duckdbSampleBounds(ranks: readonly number[]): string {
   if (ranks.length === 0 || ranks.some((r) => !Number.isSafeInteger(r) || r < 1)) {
@@ -156,6 +166,13 @@ export function duckdbSampleBounds(ranks: readonly number[]): string {
     `  SELECT ${sliceKeyList()}, row_number() OVER (ORDER BY ${nullsLast}) AS "rank" FROM ${quoteIdent(SLICE_SAMPLE_TABLE)}`,
     `) WHERE "rank" IN (${ranks.join(', ')}) ORDER BY "rank"`,
   ].join('\n');
+}
+
+/** A row of duckdbSampleBounds' result: one boundary. */
+export function sliceKeyOfRow(r: readonly unknown[]): SliceKey {
+  const text = (v: unknown) => (v === null ? null : String(v));
+  const big = (v: unknown) => (v === null ? null : BigInt(v as bigint));
+  return { proto: text(r[0]), src: text(r[1]), tsUs: big(r[2]), sourceKey: text(r[3]), lineNo: big(r[4]) };
 }
 
 /**

@@ -32,6 +32,8 @@ import {
   duckdbDropSample,
   duckdbSampleBounds,
   duckdbSampleKeys,
+  groupOfRow,
+  sliceKeyOfRow,
 } from '../../functions/core/compaction-sql.ts';
 import { craftedColumns } from '../support/crafted-rows.ts';
 
@@ -141,8 +143,8 @@ describe('slice statements on a real DuckDB', () => {
 
   it("counts the groups in order (NULL last), samples a group's keys, and takes boundaries at the ranks asked, in key order", async () => {
     assert.deepEqual(
-      (await rowsOf(duckdbCountGroups(files))).map((r) => [r[0], Number(r[1])]),
-      GROUPS,
+      (await rowsOf(duckdbCountGroups(files))).map(groupOfRow),
+      GROUPS.map(([direction, rows]) => ({ direction, rows })),
     );
     for (const [direction, rows] of GROUPS) {
       await conn.run(duckdbSampleKeys(files, direction, rows)); // the whole group: exact ranks
@@ -167,13 +169,9 @@ describe('slice statements on a real DuckDB', () => {
     for (const slices of [2, 3, 7]) {
       // The "in" group cut in `slices`, the others one file each.
       await conn.run(duckdbSampleKeys(files, 'in', 600));
-      const bounds: SliceKey[] = (await rowsOf(duckdbSampleBounds(boundaryRanks(600, slices)))).map((r) => ({
-        proto: r[0] === null ? null : String(r[0]),
-        src: r[1] === null ? null : String(r[1]),
-        tsUs: r[2] as bigint,
-        sourceKey: String(r[3]),
-        lineNo: r[4] as bigint,
-      }));
+      const bounds: SliceKey[] = (await rowsOf(duckdbSampleBounds(boundaryRanks(600, slices)))).map(
+        sliceKeyOfRow,
+      );
       await conn.run(duckdbDropSample());
       const groups: SliceGroup[] = GROUPS.map(([direction, rows]) => ({
         direction,

@@ -8,8 +8,8 @@
  * a run killed after renaming some of its slices leaves the view on the fresh
  * parts and is finished by the next, and a re-run with fewer slices (or one
  * file) leaves none of the earlier ones. A crafted part checks a source bigger
- * than a slice, rows without a source or direction, and an hour of one
- * direction that fits one file.
+ * than a slice, rows without a source or direction, an hour of one direction
+ * that fits one file, and an hour whose parts hold no row (no file at all).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -222,11 +222,11 @@ describe('fwlake compact cuts hours of more than sliceRows rows into slices', ()
 });
 
 /**
- * 400 rows of hour 22, none with a direction: 200 from one source, 60 without one, 140 from 20
+ * `rows` rows (400 unless told) of an hour (22 unless told), none with a direction: 200 from one source, 60 without one, 140 from 20
  * others; every schema column present.
  */
-async function writeCraftedPart(wh: string): Promise<void> {
-  const part = join(wh, PARQUET_PREFIX, 'dt=2026-09-17', 'hour=22', 'crafted-0.parquet');
+async function writeCraftedPart(wh: string, rows = 400, hour = '22'): Promise<void> {
+  const part = join(wh, PARQUET_PREFIX, 'dt=2026-09-17', `hour=${hour}`, 'crafted-0.parquet');
   await mkdir(join(part, '..'), { recursive: true });
   const value: Record<string, string> = {
     src: "CASE WHEN i < 200 THEN '10.0.0.1' WHEN i < 260 THEN NULL ELSE '192.0.2.' || (i % 20) END",
@@ -239,7 +239,7 @@ async function writeCraftedPart(wh: string): Promise<void> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
-    await conn.run(`COPY (SELECT ${cols} FROM range(400) t(i)) TO '${part}' (FORMAT parquet)`);
+    await conn.run(`COPY (SELECT ${cols} FROM range(${rows}) t(i)) TO '${part}' (FORMAT parquet)`);
   } finally {
     conn.closeSync();
   }
@@ -285,6 +285,30 @@ describe('slices of an hour with a source bigger than a slice and rows without a
       );
       assert.deepEqual(hourFiles(wh, '2026-09-17', '22'), ['compacted.parquet']);
       assert.deepEqual(await allRows(wh), rows0);
+    } finally {
+      await rm(wh, { recursive: true, force: true });
+    }
+  });
+
+  it('writes no file for an hour whose parts hold no row, and marks it compacted', async () => {
+    const wh = await mkdtemp(join(tmpdir(), 'fwlake-slices-empty-'));
+    try {
+      await writeCraftedPart(wh, 0, '21');
+      await writeCraftedPart(wh);
+      const rows0 = await allRows(wh);
+      assert.equal(rows0.length, 400);
+      const r = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL, sliceRows: 400 });
+      assert.deepEqual(
+        r.hours.map((h) => `${h.dt} ${h.hour} ${h.action} ${h.rows} ${h.files}`),
+        ['2026-09-17 21 compacted 0 0', '2026-09-17 22 compacted 400 1'],
+      );
+      assert.deepEqual(hourFiles(wh, '2026-09-17', '21'), []);
+      assert.equal(filesUnder(join(wh, MARKER_PREFIX)).length, 2);
+      assert.deepEqual(await allRows(wh), rows0);
+      // Up to date from then on.
+      const again = await compactLocal({ warehouse: wh, nowMs: AFTER_ALL, sliceRows: 400 });
+      assert.deepEqual(again.hours, []);
+      assert.equal(again.upToDate, 2);
     } finally {
       await rm(wh, { recursive: true, force: true });
     }

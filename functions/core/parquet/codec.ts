@@ -9,7 +9,8 @@
  * - GZIP: everywhere; level 6 costs ~3x the time of level 1 for ~20% less.
  * `auto` picks ZSTD level 3 where the runtime has it, else SNAPPY: ingest parts
  * are the write-optimised form of an hour (compaction rewrites each finished
- * hour grouped by source at a high zstd level), so ingest takes the fast codec.
+ * hour grouped by direction, protocol and source at a high zstd level), so
+ * ingest takes the fast codec.
  * Page compression of 1M generator lines (~267 MB of pages), one core, CPU
  * seconds over codec `none` (`bench/stages.ts`): Node 20 snappy +0.6 s (110 MB),
  * gzip 1 +1.2 s (79 MB), gzip 6 +3.5 s (65 MB); Node 24 zstd 1 +0.5 s (70 MB).
