@@ -149,7 +149,7 @@ export function ipv4Text(s: string, start: number, end: number): string {
   const text = v4LeadingZero ? dotted(v4Hi, v4Lo) : s.slice(start, end);
   v4Keys[slot] = v;
   v4Texts[slot] = text;
-  v4Symbols[slot] = newSymbol();
+  v4Symbols[slot] = newSymbol(slot);
   lastV4Symbol[0] = v4Symbols[slot];
   return text;
 }

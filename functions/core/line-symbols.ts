@@ -49,12 +49,22 @@ export function clearLineSymbols(): void {
 }
 
 /**
- * The next symbol. A double, not an int32: a warm Lambda storing 10,000 strings a second
- * would run out of 2^31 in under three days, and a symbol must never come back. 2^53 lasts.
+ * Symbols are counted, never reused, and carry the cache slot that stored their string in their
+ * low SYMBOL_SLOT_BITS bits: symbol = count * 2^SYMBOL_SLOT_BITS + slot. Two strings cached at
+ * the same time sit in different slots of their cache, so their symbols differ in those bits, and
+ * a writer can keep symbol → dictionary id in a direct-mapped table indexed by them (see
+ * SymbolIds in parquet/column-buffers.ts) instead of hashing the symbol.
+ *
+ * A double, not an int32: a warm Lambda storing 10,000 strings a second would run out of 2^31
+ * counts in under three days, and a symbol must never come back. 2^53 / 2^16 counts last
+ * over 400 years at that rate.
  */
+export const SYMBOL_SLOT_BITS = 16;
+const SLOTS = 2 ** SYMBOL_SLOT_BITS;
 let next = 0;
 
-/** A symbol for a string a cache is about to store. */
-export function newSymbol(): number {
-  return next++;
+/** A new symbol for a string a cache is about to store in `slot` (0 .. 2^SYMBOL_SLOT_BITS - 1). */
+export function newSymbol(slot: number): number {
+  if (!(slot >= 0 && slot < SLOTS)) throw new RangeError(`cache slot ${slot} out of range`);
+  return next++ * SLOTS + slot;
 }

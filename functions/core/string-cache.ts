@@ -79,7 +79,7 @@ export class StringCache<T> {
     const slot = hashString(k, 0, k.length) & this.mask;
     this.keys[slot] = k;
     this.values[slot] = value;
-    this.symbols[slot] = newSymbol();
+    this.symbols[slot] = newSymbol(slot);
     this.lastSymbol = this.symbols[slot];
     let len = k.length <= this.maxLen ? k.length : -1;
     const base = slot * this.maxLen;
