@@ -26,7 +26,7 @@ import { hashString } from '../string-cache.ts';
 import { ByteBuffer } from './byte-buffer.ts';
 import type { ChunkWriter } from './chunk-writer.ts';
 import { writeDeltaBinaryPacked } from './delta.ts';
-import { bitWidth, writeRleHybrid } from './rle-hybrid.ts';
+import { bitWidth, writeBitLevels, writeRleHybrid } from './rle-hybrid.ts';
 
 /** Shared scratch space: encoding is synchronous and one chunk at a time. */
 const body = new ByteBuffer(1 << 20);
@@ -65,7 +65,8 @@ function growFilled<T extends Int32Array | Float64Array | Uint8Array>(a: T, row:
 function writeLevels(out: ByteBuffer, levels: Uint8Array, n: number, maxLevel: number): void {
   const at = out.length;
   out.u32(0);
-  writeRleHybrid(out, levels, 0, n, bitWidth(maxLevel));
+  if (maxLevel === 1) writeBitLevels(out, levels, 0, n);
+  else writeRleHybrid(out, levels, 0, n, bitWidth(maxLevel));
   new DataView(out.bytes.buffer).setUint32(at, out.length - at - 4, true);
 }
 

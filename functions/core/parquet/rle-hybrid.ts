@@ -94,3 +94,65 @@ export function writeRleHybrid(
     i = Math.min(groupsEnd, end);
   }
 }
+
+/** Scratch for writeBitLevels: one byte per 8 levels. */
+let packed = new Uint8Array(1 << 14);
+
+/** Whether packed byte g is a whole group of equal levels (all 0 or all 1). */
+const uniform = (b: number): boolean => b === 0 || b === 0xff;
+
+/**
+ * writeRleHybrid at width 1 for levels of 0 and 1 (definition levels of optional columns,
+ * repetition levels of lists), a byte at a time instead of a value at a time: the levels are
+ * packed 8 to a byte first, then every byte is either part of a bit-packed run or, when it and
+ * the next are the same whole group (0x00 or 0xff), the start of an RLE run of whole groups.
+ *
+ * The general writer tests for a run of 8 at every group it packs, value by value; on the
+ * ~45 mixed columns of a part (levels changing every few rows) that scanning was most of its
+ * time. Runs are only found on group boundaries here, so a run of 8 to 15 values that is not
+ * aligned stays bit-packed: the same bytes as its RLE run would take.
+ */
+export function writeBitLevels(out: ByteBuffer, values: Uint8Array, start: number, end: number): void {
+  const n = end - start;
+  const full = n >> 3;
+  const groups = (n + 7) >> 3;
+  if (packed.length < groups) packed = new Uint8Array(Math.max(groups, packed.length * 2));
+  const p = packed;
+  for (let g = 0, k = start; g < full; g++, k += 8) {
+    p[g] =
+      values[k] |
+      (values[k + 1] << 1) |
+      (values[k + 2] << 2) |
+      (values[k + 3] << 3) |
+      (values[k + 4] << 4) |
+      (values[k + 5] << 5) |
+      (values[k + 6] << 6) |
+      (values[k + 7] << 7);
+  }
+  if (full < groups) {
+    // The last, partial group, padded with zeros (readers stop at the page's value count).
+    let b = 0;
+    for (let k = start + full * 8, bit = 0; k < end; k++, bit++) b |= values[k] << bit;
+    p[full] = b;
+  }
+  let g = 0;
+  while (g < groups) {
+    const b = p[g];
+    if (uniform(b) && g + 1 < full && p[g + 1] === b) {
+      let h = g + 2;
+      while (h < full && p[h] === b) h++;
+      out.varint((h - g) * 8 * 2);
+      out.u8(b & 1);
+      g = h;
+      continue;
+    }
+    // Bit-packed groups up to the next RLE run (two equal whole groups), at most 63 a header.
+    let h = g + 1;
+    while (h < groups && h - g < 63 && !(uniform(p[h]) && h + 1 < full && p[h + 1] === p[h])) h++;
+    out.varint((h - g) * 2 + 1);
+    out.ensure(h - g);
+    out.bytes.set(p.subarray(g, h), out.length);
+    out.length += h - g;
+    g = h;
+  }
+}
