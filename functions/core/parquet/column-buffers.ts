@@ -643,6 +643,9 @@ export class NumberBuffer implements ColumnBuffer {
       let id = 0;
       let i = 0;
       for (; i < nn; i++) {
+        // Random values (IP IDs, ephemeral source ports) would fill the dictionary nearly to the
+        // limit before it says no, a random read into the table per row: judge them early, as below.
+        if (i === SAMPLE && dict.length > SAMPLE * 0.75) break;
         const k = (nums[i] - min) / step;
         id = slot[k];
         if (id < 0) {
