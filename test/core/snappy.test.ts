@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { snappyUncompress as decodeInJs } from 'hyparquet/src/snappy.js';
-import { snappyCompress, snappyUncompress } from '../../functions/core/parquet/snappy.ts';
+import { snappyCompress, snappyCompressView, snappyUncompress } from '../../functions/core/parquet/snappy.ts';
 import { SNAPPY_WASM_BASE64 } from '../../functions/core/parquet/snappy-wasm-binary.ts';
 
 function roundTrip(bytes: Uint8Array): Uint8Array {
@@ -44,6 +44,20 @@ describe('snappy (WebAssembly)', () => {
   it('refuses a corrupt block with an error, and works again afterwards', () => {
     assert.throws(() => snappyUncompress(Uint8Array.from([200, 1, 2, 3])), /corrupt input/);
     roundTrip(Buffer.from('still fine after an error'));
+  });
+
+  it('a view of a block is the same block, valid until the next call, including one that grows the memory', () => {
+    const pages = [
+      Buffer.from('IN=eth0 OUT= SRC=10.0.0.1 '.repeat(4000)),
+      new Uint8Array(6 << 20).fill(98), // past the memory's size so far: the module grows it
+      Buffer.from('after growing'),
+    ];
+    for (const page of pages) {
+      const view = snappyCompressView(page);
+      const copy = new Uint8Array(view); // what a writer does with it at once
+      assert.deepEqual(copy, snappyCompress(page), 'the view holds the same bytes as a copied block');
+      assert.deepEqual(snappyUncompress(copy), new Uint8Array(page));
+    }
   });
 
   it('embeds exactly the snappy-wasm package file', () => {
