@@ -74,8 +74,9 @@ function writeLevels(out: ByteBuffer, levels: Uint8Array, n: number, maxLevel: n
  * Appends a string as a PLAIN BYTE_ARRAY: 4-byte length, UTF-8 bytes. Dictionary keys are
  * short and nearly always ASCII (addresses, hosts, interfaces): those are copied character
  * by character, which is several times cheaper than a call to encodeInto per key.
+ * Returns whether it was copied so (short and ASCII).
  */
-function writeString(out: ByteBuffer, s: string): void {
+function writeString(out: ByteBuffer, s: string): boolean {
   const n = s.length;
   out.ensure(4 + n * 3);
   const b = out.bytes;
@@ -96,6 +97,7 @@ function writeString(out: ByteBuffer, s: string): void {
   b[at - 2] = (written >>> 16) & 0xff;
   b[at - 1] = written >>> 24;
   out.length = at + written;
+  return written === n && n <= 64;
 }
 
 /** Whether UTF-16 order and UTF-8 byte order can differ for s: it holds a surrogate or a character from U+E000. */
@@ -104,12 +106,15 @@ function outOfOrder(s: string): boolean {
   return false;
 }
 
-/** Min/max over strings in UTF-16 order, which is Parquet's byte order unless a string holds a surrogate or U+E000+. */
-function stringStats(keys: readonly string[], nulls: number): Statistics {
+/**
+ * Min/max over strings in UTF-16 order, which is Parquet's byte order unless a string holds a
+ * surrogate or U+E000+ (`ordered`: no key does, already known; else each key is checked).
+ */
+function stringStats(keys: readonly string[], nulls: number, ordered: boolean): Statistics {
   let min = keys[0];
   let max = keys[0];
   for (const k of keys) {
-    if (outOfOrder(k)) return { null_count: BigInt(nulls) };
+    if (!ordered && outOfOrder(k)) return { null_count: BigInt(nulls) };
     if (k < min) min = k;
     if (k > max) max = k;
   }
@@ -174,6 +179,8 @@ class StringDictionary {
    */
   private hashes = new Int32Array(256);
   private mask = 255;
+  /** No key can sort differently in UTF-16 and in UTF-8 (found by writePage; false until then). */
+  private ordered = false;
 
   id(s: string): number {
     const h = hashString(s, 0, s.length);
@@ -220,11 +227,15 @@ class StringDictionary {
     // (no strings yet), and V8 deoptimized the encoder each time it met one.
     this.keys.length = 0;
     this.table.fill(0);
+    this.ordered = false;
   }
 
   writePage(w: ChunkWriter): void {
     body.reset();
-    for (const k of this.keys) writeString(body, k);
+    // Keys written as ASCII cannot put UTF-16 and byte order at odds: stats() then skips its check.
+    let ordered = true;
+    for (const k of this.keys) if (!writeString(body, k) && outOfOrder(k)) ordered = false;
+    this.ordered = ordered;
     w.dictionaryPage(body.view8(), this.keys.length);
   }
 
@@ -236,7 +247,7 @@ class StringDictionary {
   }
 
   stats(nulls: number): Statistics {
-    return stringStats(this.keys, nulls);
+    return stringStats(this.keys, nulls, this.ordered);
   }
 }
 
