@@ -1,8 +1,8 @@
 /**
  * The RLE / bit-packing hybrid writer (functions/core/parquet/rle-hybrid.ts),
  * decoded by hyparquet's reader: every width from 0 to 24, runs long and
- * short, group boundaries, lengths that are not a multiple of 8, and the
- * width-1 fast path (definition levels) beside the general bit packer.
+ * short, group boundaries, lengths that are not a multiple of 8; and the
+ * byte-at-a-time writer of levels (writeBitLevels) on the same reader.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

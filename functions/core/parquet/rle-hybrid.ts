@@ -1,7 +1,8 @@
 /**
  * Parquet's RLE / bit-packing hybrid (used for definition and repetition
  * levels and for dictionary indices): a run of 8 or more equal values is one
- * RLE run; anything else goes out bit-packed, 8 values a group.
+ * RLE run; anything else goes out bit-packed, 8 values a group. Levels of
+ * only 0 and 1 go through writeBitLevels, which does the same a byte at a time.
  * https://parquet.apache.org/docs/file-format/data-pages/encodings/
  */
 import type { ByteBuffer } from './byte-buffer.ts';
@@ -17,6 +18,20 @@ function runLength(values: Int32Array | Uint8Array, i: number, end: number): num
   let j = i + 1;
   while (j < end && values[j] === v) j++;
   return j - i;
+}
+
+/** Eight levels of 0 or 1 from values[k] as one byte, the first in the lowest bit. */
+function packEight(values: Uint8Array, k: number): number {
+  return (
+    values[k] |
+    (values[k + 1] << 1) |
+    (values[k + 2] << 2) |
+    (values[k + 3] << 3) |
+    (values[k + 4] << 4) |
+    (values[k + 5] << 5) |
+    (values[k + 6] << 6) |
+    (values[k + 7] << 7)
+  );
 }
 
 /**
@@ -61,23 +76,6 @@ export function writeRleHybrid(
     out.ensure(groups * width);
     const bytes = out.bytes;
     let pos = out.length;
-    if (width === 1 && groupsEnd <= end) {
-      // Levels of optional columns and small dictionaries: a byte per 8 values, no bit accumulator.
-      for (let k = i; k < groupsEnd; k += 8) {
-        bytes[pos++] =
-          values[k] |
-          (values[k + 1] << 1) |
-          (values[k + 2] << 2) |
-          (values[k + 3] << 3) |
-          (values[k + 4] << 4) |
-          (values[k + 5] << 5) |
-          (values[k + 6] << 6) |
-          (values[k + 7] << 7);
-      }
-      out.length = pos;
-      i = groupsEnd;
-      continue;
-    }
     let acc = 0;
     let bits = 0;
     for (let k = i; k < groupsEnd; k++) {
@@ -118,17 +116,7 @@ export function writeBitLevels(out: ByteBuffer, values: Uint8Array, start: numbe
   const groups = (n + 7) >> 3;
   if (packed.length < groups) packed = new Uint8Array(Math.max(groups, packed.length * 2));
   const p = packed;
-  for (let g = 0, k = start; g < full; g++, k += 8) {
-    p[g] =
-      values[k] |
-      (values[k + 1] << 1) |
-      (values[k + 2] << 2) |
-      (values[k + 3] << 3) |
-      (values[k + 4] << 4) |
-      (values[k + 5] << 5) |
-      (values[k + 6] << 6) |
-      (values[k + 7] << 7);
-  }
+  for (let g = 0, k = start; g < full; g++, k += 8) p[g] = packEight(values, k);
   if (full < groups) {
     // The last, partial group, padded with zeros (readers stop at the page's value count).
     let b = 0;
