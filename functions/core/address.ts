@@ -9,7 +9,7 @@
  * Both parsers scan char codes between two indexes of the line, with no regex,
  * split or intermediate strings; the only allocation is the result.
  */
-import { newSymbol } from './line-symbols.ts';
+import { checkSymbolSlots, newSymbol } from './line-symbols.ts';
 
 /**
  * Validates a dotted-quad IPv4 in s[start, end): exactly 4 decimal parts of 1 to 3 ASCII digits, each 0-255, no
@@ -130,6 +130,7 @@ export function ipv4Scan(bytes: Uint8Array, start: number, limit: number): numbe
  * line alive while cached: at most 8,192 lines of a few hundred bytes).
  */
 const V4_BITS = 13;
+checkSymbolSlots(V4_BITS);
 const v4Keys = new Int32Array(1 << V4_BITS);
 const v4Texts: string[] = new Array<string>(1 << V4_BITS).fill('');
 /** Each slot's symbol (line-symbols.ts), new each time the slot stores a text. */

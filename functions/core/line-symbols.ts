@@ -63,8 +63,18 @@ export const SYMBOL_SLOT_BITS = 16;
 const SLOTS = 2 ** SYMBOL_SLOT_BITS;
 let next = 0;
 
-/** A new symbol for a string a cache is about to store in `slot` (0 .. 2^SYMBOL_SLOT_BITS - 1). */
+/**
+ * Throws unless a cache of 2^bits slots fits the slot bits of a symbol: checked once, when a
+ * cache is made, so that newSymbol (called on every store) need not check its slot.
+ */
+export function checkSymbolSlots(bits: number): void {
+  if (!(Number.isInteger(bits) && bits >= 0 && bits <= SYMBOL_SLOT_BITS))
+    throw new RangeError(
+      `a cache of 2^${bits} slots has more slots than symbols carry (2^${SYMBOL_SLOT_BITS})`,
+    );
+}
+
+/** A new symbol for a string a cache is about to store in `slot`, of a cache checked by checkSymbolSlots. */
 export function newSymbol(slot: number): number {
-  if (!(slot >= 0 && slot < SLOTS)) throw new RangeError(`cache slot ${slot} out of range`);
   return next++ * SLOTS + slot;
 }

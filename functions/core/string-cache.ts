@@ -13,7 +13,7 @@
  * every key live in one pooled array: allocating a typed array per key cost
  * more than the lookups saved. Each stored key gets a symbol (line-symbols.ts).
  */
-import { newSymbol } from './line-symbols.ts';
+import { checkSymbolSlots, newSymbol } from './line-symbols.ts';
 
 export class StringCache<T> {
   private readonly keys: string[];
@@ -31,6 +31,7 @@ export class StringCache<T> {
     bits = 10,
     private readonly maxLen = 64,
   ) {
+    checkSymbolSlots(bits);
     const size = 1 << bits;
     this.keys = new Array<string>(size).fill('');
     this.values = new Array<T | undefined>(size).fill(undefined);

@@ -16,12 +16,14 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ingestLines, type RecordSink } from '../../functions/core/ingest.ts';
+import { newSymbol, SYMBOL_SLOT_BITS } from '../../functions/core/line-symbols.ts';
 import type { LineBatch } from '../../functions/core/lines.ts';
 import { splitLines } from '../../functions/core/lines.ts';
 import { UNCOMPRESSED } from '../../functions/core/parquet/codec.ts';
 import { ParquetPartWriter } from '../../functions/core/parquet-parts.ts';
 import type { ParseOptions } from '../../functions/core/parse-line.ts';
 import { PartitionRouter } from '../../functions/core/router.ts';
+import { StringCache } from '../../functions/core/string-cache.ts';
 import { REAL_LINES } from '../fixtures/real-lines.ts';
 import { kernelLine, REFERENCE_MS } from '../support/kernel-line.ts';
 
@@ -99,5 +101,20 @@ describe('line symbols', () => {
     assert.ok(a.records > 24_000, `records: ${a.records}`);
     assert.deepEqual([...a.parts.keys()], [...b.parts.keys()]);
     for (const [name, bytes] of a.parts) assert.ok(bytes.equals(b.parts.get(name) as Buffer), name);
+  });
+
+  it('carry their cache slot in their low bits, never repeat, and a cache too big for those bits is refused when made', () => {
+    const a = newSymbol(5);
+    const b = newSymbol(5);
+    const c = newSymbol(2 ** SYMBOL_SLOT_BITS - 1);
+    assert.notEqual(a, b);
+    for (const [symbol, slot] of [
+      [a, 5],
+      [b, 5],
+      [c, 2 ** SYMBOL_SLOT_BITS - 1],
+    ])
+      assert.equal(symbol % 2 ** SYMBOL_SLOT_BITS, slot);
+    assert.doesNotThrow(() => new StringCache(SYMBOL_SLOT_BITS, 4));
+    assert.throws(() => new StringCache(SYMBOL_SLOT_BITS + 1, 4), /more slots than symbols carry/);
   });
 });

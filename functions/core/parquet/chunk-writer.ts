@@ -58,6 +58,7 @@ export class ChunkWriter {
   }
 
   private page(body: Uint8Array, header: Record<string, unknown>): void {
+    // May be a view valid only until the codec's next call (snappy): appended below, before that.
     const compressed = this.codec.compress(body);
     const before = this.file.offset;
     writePageHeader(this.file, {

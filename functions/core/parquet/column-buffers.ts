@@ -81,7 +81,7 @@ function writeString(out: ByteBuffer, s: string): boolean {
   out.ensure(4 + n * 3);
   const b = out.bytes;
   const at = out.length + 4;
-  let written = -1;
+  let ascii = false;
   if (n <= 64) {
     let i = 0;
     for (; i < n; i++) {
@@ -89,15 +89,15 @@ function writeString(out: ByteBuffer, s: string): boolean {
       if (c > 127) break;
       b[at + i] = c;
     }
-    if (i === n) written = n;
+    ascii = i === n;
   }
-  if (written < 0) written = utf8.encodeInto(s, b.subarray(at)).written;
+  const written = ascii ? n : utf8.encodeInto(s, b.subarray(at)).written;
   b[at - 4] = written & 0xff;
   b[at - 3] = (written >>> 8) & 0xff;
   b[at - 2] = (written >>> 16) & 0xff;
   b[at - 1] = written >>> 24;
   out.length = at + written;
-  return written === n && n <= 64;
+  return ascii;
 }
 
 /** Whether UTF-16 order and UTF-8 byte order can differ for s: it holds a surrogate or a character from U+E000. */

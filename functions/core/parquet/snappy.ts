@@ -51,7 +51,8 @@ function instance(): SnappyExports {
   return wasm;
 }
 
-/** The block the last compressView() returned, freed by the next call into the module. */
+/** The block the last snappyCompressView() returned, freed by the next call into the module. */
+let holding = false;
 let heldPtr = 0;
 let heldLen = 0;
 
@@ -62,9 +63,9 @@ let heldLen = 0;
  */
 function call(fn: 'compress_raw' | 'decompress_raw', input: Uint8Array, copy: boolean): Uint8Array {
   const w = instance();
-  if (heldLen > 0) {
+  if (holding) {
     w.__wbindgen_free(heldPtr, heldLen);
-    heldLen = 0;
+    holding = false;
   }
   const retptr = w.__wbindgen_add_to_stack_pointer(-16);
   try {
@@ -77,6 +78,7 @@ function call(fn: 'compress_raw' | 'decompress_raw', input: Uint8Array, copy: bo
     if (isError !== 0) throw new Error(lastError);
     const block = new Uint8Array(w.memory.buffer, outPtr, outLen);
     if (!copy) {
+      holding = true;
       heldPtr = outPtr;
       heldLen = outLen;
       return block;
