@@ -24,8 +24,13 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 async function readBack(records: FirewallRecord[], sql: string, codec = gzipCodec(6)) {
   const cols = new RecordColumns();
   for (const r of records) cols.add(r);
+  return query(cols.toParquet({ codec }), sql);
+}
+
+/** Runs `sql` with $F naming a file that holds `bytes`. */
+async function query(bytes: Uint8Array, sql: string) {
   const file = join(tmp, `f${Math.random().toString(36).slice(2)}.parquet`);
-  writeFileSync(file, cols.toParquet({ codec }));
+  writeFileSync(file, bytes);
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
   try {
@@ -235,6 +240,41 @@ describe('Parquet writer, read back by DuckDB', () => {
     assert.ok(String(by.tcp_options.lo).startsWith('0204') && String(by.tcp_options.hi).startsWith('0204'));
     // A surrogate pair orders differently in UTF-16 and UTF-8: no min/max rather than wrong ones.
     assert.equal(by.rule_set.lo, null);
+  });
+
+  it('string min/max are the smallest and largest keys, however many share their first characters, part after part', async () => {
+    // Keys that share their first three characters with the min or max so far are the ones the
+    // writer must compare in full: each part below sends a later key that beats an earlier one
+    // only after those characters. '' and '1' have fewer than three. One writer, reset between
+    // parts: a part's stats owe nothing to the part before.
+    const parts = [
+      ['1.2.3.40', '1.2.3.400', '1.2.3.4'],
+      ['99.1.1.1', '99.1.1.10', '99.1.1.9'],
+      ['10.0.0.1', '1', '9.9.9.9', ''],
+      ['fe80::2', 'fe80::10', '2001:db8::1', '2001:db8::'],
+      ['b'],
+    ];
+    const cols = new RecordColumns();
+    const got: [unknown, unknown][] = [];
+    for (const keys of parts) {
+      for (let i = 0; i < 200; i++) {
+        const r = new FirewallRecord();
+        r.ts = HOUR;
+        r.src = keys[i % keys.length];
+        cols.add(r);
+      }
+      const [s] = await query(
+        cols.toParquet({ codec: UNCOMPRESSED }),
+        "SELECT stats_min_value AS lo, stats_max_value AS hi FROM parquet_metadata($F) WHERE path_in_schema = 'src'",
+      );
+      got.push([s.lo, s.hi]);
+      cols.reset();
+    }
+    const sorted = parts.map((keys) => [...keys].sort());
+    assert.deepEqual(
+      got,
+      sorted.map((k) => [k[0], k[k.length - 1]]),
+    );
   });
 
   it('an all-null column, an empty file and a single row are valid files', async () => {
