@@ -437,8 +437,9 @@ export class StringDictBuffer implements ColumnBuffer {
 /**
  * Free text (the raw line): PLAIN, pages of about `pageBytes`. Values are kept
  * as a PLAIN page holds them (a 4-byte length, then the UTF-8 bytes), one after
- * the other, so a page of rows with no nulls is a slice of the buffer, copied
- * nowhere. Row r's value starts at at[r]; at[r] is -1 while the row is null.
+ * the other, so a page of rows with no nulls is one slice of the buffer, copied
+ * once, after its levels. Row r's value starts at at[r]; at[r] is -1 while the
+ * row is null.
  */
 export class PlainStringBuffer implements ColumnBuffer {
   private data = new ByteBuffer(1 << 16);

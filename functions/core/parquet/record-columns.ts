@@ -7,7 +7,7 @@
  *
  * Rows stay in arrival order: ingest is the write-optimised step, and every
  * column then reads its buffer front to back (the raw line's pages are slices
- * of its buffer, copied nowhere). Grouping rows by source address made the
+ * of its buffer, each copied once). Grouping rows by source address made the
  * raw pages ~14% smaller but cost a gather in every column; compaction now
  * does that grouping once per finished hour, at a high zstd level.
  */
