@@ -8,6 +8,9 @@
  *   none   the ingest pipeline (ingestLines) into ParquetPartWriter with uncompressed pages
  *          (columns, encodings, footers; quarantined lines go nowhere)
  *   CODEC  + the same with that page codec (e.g. snappy, gzip:1, gzip:6, zstd:3)
+ *   json   the ingest pipeline with format json: records written as JSON lines into the
+ *          router's part buffers (json-bytes.ts), handed to a store that only counts them
+ *          (no gzip: compare with the zlib figures of bench/gzip-levels.ts)
  *
  * Usage: node --import tsx bench/stages.ts FILE [CODEC ...]   (default codecs: none snappy gzip:1)
  * Pin it to one core (`taskset -c 0`) to compare with the issue's one-core goals. Each line
@@ -42,6 +45,17 @@ async function run(
         if (stage === 'parse') parseLine(batch.lines[i], lineNo, opts, batch.bytes, batch.starts[i], into);
       }
     }
+  } else if (stage === 'json') {
+    const router = new PartitionRouter({
+      open: () => ({
+        write: (b) => {
+          bytes += b.length;
+          return undefined;
+        },
+        end: async () => {},
+      }),
+    });
+    lineNo = (await ingestLines(batches, opts, router)).lines;
   } else {
     // The ingest pipeline itself (functions/core/ingest.ts), parts counted instead of stored.
     const sink = new ParquetPartWriter(
@@ -73,7 +87,8 @@ if (file === undefined) {
 for (const stage of ['split', 'parse', ...(codecs.length > 0 ? codecs : ['none', 'snappy', 'gzip:1'])]) {
   const r = await run(file, stage);
   const rate = Math.round(r.lines / r.seconds).toLocaleString('en-US');
-  const size = stage === 'split' || stage === 'parse' ? '' : `  ${(r.bytes / 1e6).toFixed(1)} MB of Parquet`;
+  const what = stage === 'json' ? 'JSON lines' : 'Parquet';
+  const size = stage === 'split' || stage === 'parse' ? '' : `  ${(r.bytes / 1e6).toFixed(1)} MB of ${what}`;
   // CPU seconds beside wall seconds: on a busy machine the CPU time is the steadier figure.
   const cpu = `(cpu ${r.cpu.toFixed(2)} s)`;
   console.log(

@@ -53,10 +53,10 @@ export class LocalWarehouse implements PartStore, PartFileStore {
       gzip.pipe(file);
     });
     return {
-      write(text: string) {
+      write(bytes: Uint8Array) {
         if (failed) return Promise.reject(failed);
-        if (file === null) return ready.then(() => void gzip.write(text));
-        if (gzip.write(text)) return undefined;
+        if (file === null) return ready.then(() => void gzip.write(bytes));
+        if (gzip.write(bytes)) return undefined;
         return new Promise<void>((r) => gzip.once('drain', r));
       },
       async end() {

@@ -142,9 +142,9 @@ export class S3PartStore implements PartStore, PartFileStore {
     const written = this.written;
     const openSet = this.open_;
     return {
-      write(text: string) {
+      write(bytes: Uint8Array) {
         if (failure || gzip.destroyed) return Promise.reject(failure ?? new Error(`${key}: part aborted`));
-        if (gzip.write(text)) return undefined;
+        if (gzip.write(bytes)) return undefined;
         return once(gzip, 'drain').then(() => undefined);
       },
       async end() {

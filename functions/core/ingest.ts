@@ -5,7 +5,6 @@
  *
  * Every line is accounted for: records + skipped + quarantined === lines.
  */
-import { encodeJsonLine } from './json-lines.ts';
 import { LINE_SYMBOLS } from './line-symbols.ts';
 import type { LineBatch } from './lines.ts';
 import { isQuarantined, type ParseOptions, parseLine } from './parse-line.ts';
@@ -105,10 +104,11 @@ export async function ingestLines(
         }
         if (stats.firstTs === null || res.ts < stats.firstTs) stats.firstTs = res.ts;
         if (stats.lastTs === null || res.ts > stats.lastTs) stats.lastTs = res.ts;
+        const rawBytes = ascii && starts[i] >= 0 ? bytes : null;
         pending =
           sink === undefined
-            ? router.add(RECORDS_TABLE, partition, encodeJsonLine(res))
-            : sink.add(partition, res, ascii && starts[i] >= 0 ? bytes : null, starts[i], LINE_SYMBOLS);
+            ? router.addRecord(RECORDS_TABLE, partition, res, rawBytes, starts[i])
+            : sink.add(partition, res, rawBytes, starts[i], LINE_SYMBOLS);
       }
       if (pending !== undefined) await pending;
     }

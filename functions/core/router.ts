@@ -1,18 +1,22 @@
 /**
- * Routes encoded lines to one output per partition, in bounded memory.
+ * Routes JSON lines to one output per partition, in bounded memory.
  *
- * Each open partition buffers up to `flushChars` of text before handing it to
- * its PartOutput (which compresses and stores it). At most `maxOpen` outputs
+ * Each open partition buffers up to `flushBytes` of lines, as UTF-8 bytes,
+ * before handing them to its PartOutput (which compresses and stores them).
+ * Records are written into that buffer directly (json-bytes.ts), with no
+ * string per line. At most `maxOpen` outputs
  * are open at once: when another partition is needed, the least recently used
  * one is closed, and if that partition shows up again it continues in a new
  * part (`index` + 1). The same input therefore always yields the same parts,
  * which keeps re-ingestion idempotent.
  */
+import { JsonBytes, writeJsonLine } from './json-bytes.ts';
+import type { FirewallRecord } from './record.ts';
 
-/** One output object being written: text in, compressed and stored by the adapter. */
+/** One output object being written: lines' bytes in, compressed and stored by the adapter. */
 export interface PartOutput {
-  /** Returns a promise only when the caller must wait (backpressure). */
-  write(text: string): Promise<void> | undefined;
+  /** `bytes` are the output's from now on. Returns a promise only when the caller must wait (backpressure). */
+  write(bytes: Uint8Array): Promise<void> | undefined;
   end(): Promise<void>;
 }
 
@@ -23,20 +27,20 @@ export interface PartStore {
 
 interface OpenPart {
   readonly out: PartOutput;
-  buf: string[];
-  chars: number;
+  readonly buf: JsonBytes;
 }
 
 export interface RouterOptions {
   maxOpen?: number;
-  flushChars?: number;
+  /** Bytes of lines an open part gathers before they go to its output. */
+  flushBytes?: number;
 }
 
 export class PartitionRouter {
   private readonly open = new Map<string, OpenPart>();
   private readonly nextIndex = new Map<string, number>();
   private readonly maxOpen: number;
-  private readonly flushChars: number;
+  private readonly flushBytes: number;
   /** Every table/partition/index opened, in order: what this run wrote. */
   readonly parts: { table: string; partition: string; index: number }[] = [];
 
@@ -45,28 +49,51 @@ export class PartitionRouter {
     opts: RouterOptions = {},
   ) {
     this.maxOpen = opts.maxOpen ?? 48;
-    this.flushChars = opts.flushChars ?? 1 << 18;
+    this.flushBytes = opts.flushBytes ?? 1 << 18;
   }
 
-  /** Adds one encoded line (no newline). Returns a promise only when it had to write (await it: backpressure). */
+  /** Adds one line of JSON text (no newline). Returns a promise only when it had to write (await it: backpressure). */
   add(table: string, partition: string, line: string): Promise<void> | undefined {
+    const part = this.partFor(table, partition);
+    part.buf.text(line);
+    part.buf.byte(10);
+    return this.afterAdd(part);
+  }
+
+  /**
+   * Adds one record as a JSON line, written as bytes into its part's buffer (`rawBytes`,
+   * `rawStart` as RecordSink.add describes). Returns a promise only when it had to write.
+   */
+  addRecord(
+    table: string,
+    partition: string,
+    record: FirewallRecord,
+    rawBytes: Uint8Array | null,
+    rawStart: number,
+  ): Promise<void> | undefined {
+    const part = this.partFor(table, partition);
+    writeJsonLine(part.buf, record, rawBytes, rawStart);
+    return this.afterAdd(part);
+  }
+
+  private partFor(table: string, partition: string): OpenPart {
     // Consecutive lines nearly always go to the same part (logs are in time order): that part is
     // already the most recently used, so no id to build and no Map to touch.
-    let part: OpenPart | undefined;
-    let pending: Promise<void> | undefined;
     if (table === this.lastTable && partition === this.lastPartition && this.lastPart !== undefined) {
-      part = this.lastPart;
-    } else {
-      part = this.lookup(table, partition);
-      pending = this.pendingEviction;
-      this.pendingEviction = undefined;
-      this.lastTable = table;
-      this.lastPartition = partition;
-      this.lastPart = part;
+      return this.lastPart;
     }
-    part.buf.push(line);
-    part.chars += line.length + 1;
-    if (part.chars >= this.flushChars) {
+    const part = this.lookup(table, partition);
+    this.lastTable = table;
+    this.lastPartition = partition;
+    this.lastPart = part;
+    return part;
+  }
+
+  /** Flushes a full part; hands over the wait for an evicted part's end, if any. */
+  private afterAdd(part: OpenPart): Promise<void> | undefined {
+    let pending = this.pendingEviction;
+    this.pendingEviction = undefined;
+    if (part.buf.length >= this.flushBytes) {
       const w = this.flush(part);
       if (w !== undefined) pending = pending ? pending.then(() => w) : w;
     }
@@ -86,7 +113,7 @@ export class PartitionRouter {
       this.pendingEviction = this.evictIfFull();
       const index = this.nextIndex.get(id) ?? 0;
       this.nextIndex.set(id, index + 1);
-      part = { out: this.store.open(table, partition, index), buf: [], chars: 0 };
+      part = { out: this.store.open(table, partition, index), buf: new JsonBytes(this.flushBytes + 4096) };
       this.parts.push({ table, partition, index });
       this.open.set(id, part);
     } else if (this.open.size > 1) {
@@ -110,10 +137,7 @@ export class PartitionRouter {
 
   private flush(part: OpenPart): Promise<void> | undefined {
     if (part.buf.length === 0) return undefined;
-    const text = `${part.buf.join('\n')}\n`;
-    part.buf = [];
-    part.chars = 0;
-    return part.out.write(text);
+    return part.out.write(part.buf.take());
   }
 
   private evictIfFull(): Promise<void> | undefined {

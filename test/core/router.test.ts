@@ -12,8 +12,8 @@ function memoryStore() {
       parts.set(name, '');
       events.push(`open ${name}`);
       return {
-        write(text) {
-          parts.set(name, parts.get(name) + text);
+        write(bytes) {
+          parts.set(name, parts.get(name) + new TextDecoder().decode(bytes));
           return undefined;
         },
         async end() {
@@ -28,7 +28,7 @@ function memoryStore() {
 describe('partition router', () => {
   it('keeps every line, in order, in its partition’s part', async () => {
     const { store, parts } = memoryStore();
-    const r = new PartitionRouter(store, { flushChars: 8 });
+    const r = new PartitionRouter(store, { flushBytes: 8 });
     for (const [p, l] of [
       ['a', '1'],
       ['a', '2'],
@@ -73,7 +73,7 @@ describe('partition router', () => {
   it('gives the same parts for the same input (idempotent names)', async () => {
     const run = async () => {
       const { store, parts } = memoryStore();
-      const r = new PartitionRouter(store, { maxOpen: 2, flushChars: 4 });
+      const r = new PartitionRouter(store, { maxOpen: 2, flushBytes: 4 });
       for (let i = 0; i < 50; i++) await r.add('t', `p${(i * 7) % 5}`, String(i));
       await r.close();
       return [...parts];
