@@ -21,8 +21,20 @@ import type { PartOutput, PartStore } from '../core/router.ts';
 export const JSON_SUFFIX = '.json.gz';
 /** Every suffix a part may have: re-ingesting in one format removes the source's parts in the other. */
 const PART_SUFFIXES = [JSON_SUFFIX, PARQUET_SUFFIX];
-/** zlib level for JSON parts: 1 compresses ~3x faster than 6 for ~15% more bytes (see bench/). */
-export const GZIP_LEVEL = Number(process.env.FWLAKE_GZIP_LEVEL ?? 6);
+/**
+ * zlib level for JSON parts, FWLAKE_GZIP_LEVEL (0-9, default 6). Measured on 1M generator lines
+ * (bench/gzip-levels.ts): level 1 compresses 2.3x faster than 6 for 41% more bytes. 6 by
+ * default since the parts are kept (README, "Parquet or JSON lines").
+ */
+export const GZIP_LEVEL = gzipLevel(process.env.FWLAKE_GZIP_LEVEL);
+
+export function gzipLevel(setting: string | undefined): number {
+  if (setting === undefined || setting === '') return 6;
+  const level = Number(setting);
+  if (!Number.isInteger(level) || level < 0 || level > 9)
+    throw new Error(`FWLAKE_GZIP_LEVEL must be a whole number from 0 to 9, not "${setting}"`);
+  return level;
+}
 
 interface Pending {
   dir: string;

@@ -242,6 +242,34 @@ describe('the fwlake CLI', () => {
     );
   });
 
+  it('compresses JSON parts at FWLAKE_GZIP_LEVEL: the same lines, fewer bytes at 6 than at 1; a bad level is refused', async () => {
+    const ingestAt = async (level: string) => {
+      const wh = join(tmp, `gzip-${level}`);
+      await run(
+        'node',
+        ['bin/fwlake.mjs', 'ingest', SAMPLE, '--warehouse', wh, '--reference-time', '2026-09-19'],
+        {
+          env: { ...process.env, FWLAKE_GZIP_LEVEL: level },
+        },
+      );
+      return files(wh).map((f) => readFileSync(join(wh, f)));
+    };
+    const fast = await ingestAt('1');
+    const small = await ingestAt('6');
+    assert.equal(fast.length, 4);
+    assert.deepEqual(
+      fast.map((p) => gunzipSync(p)),
+      small.map((p) => gunzipSync(p)),
+    );
+    const total = (parts: Buffer[]) => parts.reduce((n, p) => n + p.length, 0);
+    assert.ok(total(small) < total(fast), `level 6 ${total(small)} bytes, level 1 ${total(fast)}`);
+    await assert.rejects(
+      ingestAt('fast'),
+      (e: { code: number; stderr: string }) =>
+        e.code === 1 && /FWLAKE_GZIP_LEVEL must be a whole number from 0 to 9, not "fast"/.test(e.stderr),
+    );
+  });
+
   it('rejects bad usage with exit code 2', async () => {
     await assert.rejects(
       run('node', ['bin/fwlake.mjs', 'frobnicate']),
