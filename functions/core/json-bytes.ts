@@ -10,6 +10,7 @@
  * and a byte store per character, and the raw line is copied from the bytes it
  * was read from.
  */
+import { growBytes } from './grow-bytes.ts';
 import type { FirewallRecord } from './record.ts';
 import { COLUMNS } from './schema.ts';
 
@@ -38,12 +39,7 @@ export class JsonBytes {
   /** Makes room for `n` more bytes, and KEY_ROOM after them. */
   ensure(n: number): void {
     const need = this.length + n + KEY_ROOM;
-    if (need <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < need) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.bytes.subarray(0, this.length));
-    this.bytes = next;
+    if (need > this.bytes.length) this.bytes = growBytes(this.bytes, this.length, need);
   }
 
   /** Bytes written so far, copied out; the buffer starts again empty (keeping its memory). */

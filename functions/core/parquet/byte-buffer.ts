@@ -3,6 +3,8 @@
  * integers, varints and raw bytes appended at the end. Plain and monomorphic,
  * because every value of every column goes through it.
  */
+import { growBytes } from '../grow-bytes.ts';
+
 export class ByteBuffer {
   bytes: Uint8Array;
   length = 0;
@@ -17,12 +19,8 @@ export class ByteBuffer {
   ensure(n: number): void {
     const need = this.length + n;
     if (need <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < need) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.bytes.subarray(0, this.length));
-    this.bytes = next;
-    this.view = new DataView(next.buffer);
+    this.bytes = growBytes(this.bytes, this.length, need);
+    this.view = new DataView(this.bytes.buffer);
   }
 
   reset(): void {
