@@ -15,7 +15,7 @@ import { LocalWarehouse } from './local-warehouse.ts';
 
 /**
  * At most 8 JSON parts open at once, as in S3: each open part holds a gzip stream with up to
- * 1 MiB queued plus up to 256K characters of lines, so 48 (the router's default) let a stream with
+ * 1 MiB queued plus up to 256 KiB of lines, so 48 (the router's default) let a stream with
  * out-of-order stragglers in many hours push the 1M-line run past 300 MB.
  */
 export const LOCAL_ROUTER_OPTIONS: RouterOptions = { maxOpen: 8 };
