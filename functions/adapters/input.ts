@@ -12,7 +12,6 @@
  * stream: a decompressor holds on to its input chunks.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { decompressByMagic, detectCompression } from './decompress.ts';
 
@@ -54,27 +53,28 @@ export async function openLocalInput(path: string, chunkBytes = CHUNK_BYTES): Pr
   if (path === '-') return input(null, await decompressed(process.stdin, seen, 'stdin'));
 
   let fh: FileHandle;
-  let size: number;
   try {
     fh = await open(path, 'r');
   } catch (e) {
     throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  let compressed: boolean;
+  let size: number;
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new Error(`cannot read ${path}: not a regular file`);
     size = st.size;
     const head = Buffer.alloc(4);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    if (detectCompression(head.subarray(0, bytesRead)) === 'none') {
-      return input(size, readInPlace(fh, chunkBytes, seen));
-    }
+    compressed = detectCompression(head.subarray(0, bytesRead)) !== 'none';
   } catch (e) {
     await fh.close();
     throw e;
   }
-  await fh.close();
-  return input(size, await decompressed(createReadStream(path, { highWaterMark: chunkBytes }), seen, path));
+  if (!compressed) return input(size, readInPlace(fh, chunkBytes, seen));
+  // The same open file as a stream, from its start (the stream closes it at its end).
+  const stream = fh.createReadStream({ start: 0, highWaterMark: chunkBytes });
+  return input(size, await decompressed(stream, seen, path));
 }
 
 /** A compressed file or stdin: a stream, each chunk counted and hashed as read, then decoded. */

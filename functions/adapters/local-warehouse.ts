@@ -28,7 +28,7 @@ const PART_SUFFIXES = [JSON_SUFFIX, PARQUET_SUFFIX];
  */
 export const GZIP_LEVEL = gzipLevel(process.env.FWLAKE_GZIP_LEVEL);
 
-export function gzipLevel(setting: string | undefined): number {
+function gzipLevel(setting: string | undefined): number {
   if (setting === undefined || setting === '') return 6;
   const level = Number(setting);
   if (!Number.isInteger(level) || level < 0 || level > 9)

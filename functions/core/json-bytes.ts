@@ -22,6 +22,8 @@ const encoder = new TextEncoder();
  * that follows any value (or a line's start) is written without a check of its own.
  */
 const KEY_ROOM = 64;
+/** What closes every line: `}` and a newline. */
+const LINE_END = new Uint8Array([125, 10]);
 /** 1 for the bytes JSON.stringify escapes: controls, `"` and `\`. */
 const ESCAPED = new Uint8Array(256);
 for (let c = 0; c < 0x20; c++) ESCAPED[c] = 1;
@@ -49,15 +51,9 @@ export class JsonBytes {
     return out;
   }
 
-  append(src: Uint8Array): void {
-    this.ensure(src.length);
-    this.bytes.set(src, this.length);
-    this.length += src.length;
-  }
-
   /**
-   * A key's bytes (`,"name":`), with no room check: it follows a line's start or a value,
-   * and every ensure() leaves KEY_ROOM to spare.
+   * A key's bytes (`,"name":`, or the line's end), with no room check: it follows a line's
+   * start or a value, and every ensure() leaves KEY_ROOM to spare.
    */
   key(k: Uint8Array): void {
     const b = this.bytes;
@@ -208,10 +204,12 @@ export type JsonLineWriter = (
 ) => void;
 
 /**
- * `(o, r, rb, rs) => { o.append(K0); o.timestamp(r.ts); v = r.host; if (v !== null) { o.append(K1); o.string(v); } ... }`,
+ * `(o, r, rb, rs) => { o.ensure(0); o.key(k[0]); o.timestamp(r.ts); v = r.host; if (v !== null) { o.key(k[1]); o.string(v); } ... o.key(END); }`,
  * generated from COLUMNS in their order, as encodeJsonLine writes them: each field read by
  * name (a loop over names makes every read a slow keyed lookup), nulls skipped, and the
- * writer chosen by the column's type instead of by testing each value.
+ * writer chosen by the column's type instead of by testing each value. Keys and the line's
+ * end (`}` and newline) are written without room checks: each follows the line's start or
+ * a value, and every ensure() leaves KEY_ROOM.
  */
 function compileWriter(): JsonLineWriter {
   const keys: Uint8Array[] = [];
@@ -241,8 +239,9 @@ function compileWriter(): JsonLineWriter {
   }).join('\n');
   return new Function(
     'k',
-    `return function writeJsonLine(o, r, rb, rs) {\nlet v;\no.ensure(0);\n${body}\no.byte(125); o.byte(10);\n}`,
-  )(keys) as JsonLineWriter;
+    'END',
+    `return function writeJsonLine(o, r, rb, rs) {\nlet v;\no.ensure(0);\n${body}\no.key(END);\n}`,
+  )(keys, LINE_END) as JsonLineWriter;
 }
 
 export const writeJsonLine: JsonLineWriter = compileWriter();
