@@ -9,7 +9,6 @@
  * Both parsers scan char codes between two indexes of the line, with no regex,
  * split or intermediate strings; the only allocation is the result.
  */
-import { checkSymbolSlots, newSymbol } from './line-symbols.ts';
 
 /**
  * Validates a dotted-quad IPv4 in s[start, end): exactly 4 decimal parts of 1 to 3 ASCII digits, each 0-255, no
@@ -125,39 +124,31 @@ export function ipv4Scan(bytes: Uint8Array, start: number, limit: number): numbe
 /**
  * Recent IPv4 addresses' text, direct-mapped by the address. A firewall logs the same
  * sources and destinations over and over: a hit returns the same string object as last
- * time, which costs no allocation, and carries a symbol (line-symbols.ts) for the Parquet
- * writer's dictionaries. A miss slices the text from the line as before (a slice keeps its
- * line alive while cached: at most 8,192 lines of a few hundred bytes).
+ * time, which costs no allocation. A miss slices the text from the line as before (a slice
+ * keeps its line alive while cached: at most 8,192 lines of a few hundred bytes).
  */
 const V4_BITS = 13;
-checkSymbolSlots(V4_BITS);
 const v4Keys = new Int32Array(1 << V4_BITS);
 const v4Texts: string[] = new Array<string>(1 << V4_BITS).fill('');
-/** Each slot's symbol (line-symbols.ts), new each time the slot stores a text. */
-const v4Symbols = new Float64Array(1 << V4_BITS);
-/** The last text's symbol, in a typed array: a double in a `let` is boxed anew on every store. */
-const lastV4Symbol = new Float64Array(1);
 
 /** The canonical text of the dotted quad ipv4Scan just read at s[start, end). */
 export function ipv4Text(s: string, start: number, end: number): string {
   const v = (v4Hi << 16) | v4Lo;
   const slot = Math.imul(v, 0x9e3779b1) >>> (32 - V4_BITS);
   const cached = v4Texts[slot];
-  if (v4Keys[slot] === v && cached !== '') {
-    lastV4Symbol[0] = v4Symbols[slot];
-    return cached;
-  }
+  if (v4Keys[slot] === v && cached !== '') return cached;
   const text = v4LeadingZero ? dotted(v4Hi, v4Lo) : s.slice(start, end);
   v4Keys[slot] = v;
   v4Texts[slot] = text;
-  v4Symbols[slot] = newSymbol(slot);
-  lastV4Symbol[0] = v4Symbols[slot];
   return text;
 }
 
-/** The symbol of the text the last ipv4Text() returned (see line-symbols.ts). */
-export function ipv4Symbol(): number {
-  return lastV4Symbol[0];
+/**
+ * The value (0 .. 2^32 - 1) of the dotted quad ipv4Scan last read: its canonical text is
+ * exactly that number's dotted quad, so the two stand for each other (see line-symbols.ts).
+ */
+export function ipv4Value(): number {
+  return v4Hi * 65536 + v4Lo;
 }
 
 function dotted(hi: number, lo: number): string {

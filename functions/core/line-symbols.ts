@@ -13,6 +13,13 @@
  * part's dictionaries cost ~50 ns a lookup in a full ingest (cache misses
  * on the strings and tables), an integer lookup a few ns. A symbol is only a
  * shortcut: a symbol column's value is always the record's string.
+ *
+ * The address columns (src, dst) carry an IPv4 address by its value instead:
+ * ipv4Mark(v), a number <= -2, so never -1 and never a symbol. A dotted quad's
+ * canonical text and its 32-bit value stand for each other, so the writer can
+ * key its dictionary by the integer and write the text from it, never touching
+ * the string: for ~430,000 first sightings of an address in a part per 1M
+ * lines, that is no string hashed, compared or copied (see StringDictionary).
  */
 
 /** Columns that can carry a symbol, as indexes into LINE_SYMBOLS. */
@@ -31,7 +38,16 @@ export const SYMBOL_COLUMNS = {
   dst: 6,
 } as const satisfies Record<string, number>;
 
-/** Per line: each symbol column's symbol, or -1. Written by the parser, read before the next line. */
+/** The columns whose LINE_SYMBOLS entry may be an IPv4 mark instead of a symbol. */
+export const IPV4_MARK_COLUMNS: ReadonlySet<string> = new Set(['src', 'dst']);
+
+/** LINE_SYMBOLS' value for an IPv4 address v (0 .. 2^32 - 1) in an address column: -2 - v. */
+export const ipv4Mark = (v: number): number => -2 - v;
+
+/** The IPv4 address of a mark (a LINE_SYMBOLS value <= -2). */
+export const ipv4OfMark = (mark: number): number => -2 - mark;
+
+/** Per line: each symbol column's symbol (or, for src and dst, an IPv4 mark), or -1. Written by the parser, read before the next line. */
 export const LINE_SYMBOLS = new Float64Array(7).fill(-1);
 if (Math.max(...Object.values(SYMBOL_COLUMNS)) + 1 !== LINE_SYMBOLS.length)
   throw new Error('LINE_SYMBOLS and clearLineSymbols must cover every index of SYMBOL_COLUMNS');

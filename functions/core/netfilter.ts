@@ -20,8 +20,8 @@
  * back in `num` (or the record directly). This made the scanner ~3x faster than
  * the same logic over a shared cursor.
  */
-import { ipv4Scan, ipv4Symbol, ipv4Text, ipv6At } from './address.ts';
-import { clearLineSymbols, LINE_SYMBOLS, SYMBOL_COLUMNS } from './line-symbols.ts';
+import { ipv4Scan, ipv4Text, ipv4Value, ipv6At } from './address.ts';
+import { clearLineSymbols, ipv4Mark, LINE_SYMBOLS, SYMBOL_COLUMNS } from './line-symbols.ts';
 import { FirewallRecord } from './record.ts';
 import { StringCache } from './string-cache.ts';
 
@@ -346,7 +346,7 @@ function address(p: number, name: string): number {
   const v4End = ipv4Scan(b, p, e);
   if (v4End !== -1 && (v4End === e || b[v4End] === SPACE)) {
     word = ipv4Text(s, p - off, v4End - off);
-    wordSymbol[0] = ipv4Symbol();
+    wordSymbol[0] = ipv4Mark(ipv4Value());
     return next(v4End);
   }
   const end = valueEnd(p);
@@ -369,8 +369,8 @@ function address(p: number, name: string): number {
 }
 
 /**
- * The symbol of the address address() just read into `word`, or -1 (see line-symbols.ts). In a
- * typed array: a double in a `let` is boxed anew on every store.
+ * The symbol of the address address() just read into `word`, its IPv4 mark, or -1 (see
+ * line-symbols.ts). In a typed array: a double in a `let` is boxed anew on every store.
  */
 const wordSymbol = new Float64Array(1);
 

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { ipv4Mark, LINE_SYMBOLS, SYMBOL_COLUMNS } from '../../functions/core/line-symbols.ts';
 import { ByteBuffer } from '../../functions/core/parquet/byte-buffer.ts';
 import { gzipCodec, hasZstd, parseCodec, SNAPPY, UNCOMPRESSED } from '../../functions/core/parquet/codec.ts';
 import { RecordColumns } from '../../functions/core/parquet/record-columns.ts';
@@ -65,9 +66,10 @@ function varied(n: number, seed = 7): FirewallRecord[] {
     r.raw = `line ${i} ${'x'.repeat(i % 300)} ü`;
     r.line_no = i < n / 2 ? i + 1 : n * 10 - i; // rising, then falling: delta blocks with big jumps
     r.source_key = 's3://raw/fw1.log.gz';
-    // Dictionary keys past the 64-character ASCII fast path, and with a surrogate pair (no min/max then).
+    // Dictionary keys past the 64-character ASCII fast path; and keys whose UTF-16 order is not their
+    // UTF-8 byte order (a surrogate pair sorts below U+E000 in UTF-16, above it in bytes).
     r.tcp_options = i % 17 === 0 ? `${'0204'.repeat(20)}${i % 3}` : null;
-    r.rule_set = i % 19 === 0 ? `set ${i % 2 === 0 ? '😀' : 'é'}` : null;
+    r.rule_set = i % 19 === 0 ? `set ${['😀', 'é', '\uE000'][i % 3]}` : null;
     out.push(r);
   }
   return out;
@@ -238,8 +240,9 @@ describe('Parquet writer, read back by DuckDB', () => {
     assert.equal(by.raw.lo, null);
     // Keys longer than the ASCII fast path keep statistics (DuckDB shows them cut to 16 characters).
     assert.ok(String(by.tcp_options.lo).startsWith('0204') && String(by.tcp_options.hi).startsWith('0204'));
-    // A surrogate pair orders differently in UTF-16 and UTF-8: no min/max rather than wrong ones.
-    assert.equal(by.rule_set.lo, null);
+    // Parquet orders UTF8 values by their bytes: 'é' (C3 A9) < U+E000 (EE 80 80) < '😀' (F0 9F 98 80),
+    // although '😀' < U+E000 in UTF-16, JavaScript's string order.
+    assert.deepEqual([by.rule_set.lo, by.rule_set.hi], ['set é', 'set 😀']);
   });
 
   it('string min/max are the smallest and largest keys, however many share their first characters, part after part', async () => {
@@ -274,6 +277,46 @@ describe('Parquet writer, read back by DuckDB', () => {
     assert.deepEqual(
       got,
       sorted.map((k) => [k[0], k[k.length - 1]]),
+    );
+  });
+
+  it('IPv4 addresses given by value (line-symbol marks) write the same bytes as given by text', async () => {
+    // The extremes of the octets (0, 9, 10, 99, 100, 255), repeats, and IPv6 text in the same
+    // column and part (which goes by text either way).
+    const keys = [
+      '0.0.0.0',
+      '255.255.255.255',
+      '10.0.0.1',
+      '9.99.100.255',
+      '1.2.3.4',
+      '1.2.3.40',
+      'fe80::1',
+      '100.10.1.0',
+      '2001:db8::',
+    ];
+    const value = (k: string) => k.split('.').reduce((v, o) => v * 256 + Number(o), 0);
+    const write = (byValue: boolean) => {
+      const cols = new RecordColumns();
+      for (let i = 0; i < 3_000; i++) {
+        const r = new FirewallRecord();
+        r.ts = HOUR;
+        r.src = keys[(i * 7) % keys.length];
+        r.dst = keys[(i * 3 + 1) % keys.length];
+        const y = LINE_SYMBOLS.slice().fill(-1);
+        if (byValue) {
+          if (!r.src.includes(':')) y[SYMBOL_COLUMNS.src] = ipv4Mark(value(r.src));
+          if (!r.dst.includes(':')) y[SYMBOL_COLUMNS.dst] = ipv4Mark(value(r.dst));
+        }
+        cols.add(r, null, 0, y);
+      }
+      return Buffer.from(cols.toParquet({ codec: UNCOMPRESSED }));
+    };
+    const byValue = write(true);
+    assert.ok(byValue.equals(write(false)));
+    const rows = await query(byValue, 'SELECT DISTINCT src FROM $F ORDER BY src');
+    assert.deepEqual(
+      rows.map((r) => r.src),
+      [...keys].sort(),
     );
   });
 

@@ -74,9 +74,8 @@ function writeLevels(out: ByteBuffer, levels: Uint8Array, n: number, maxLevel: n
  * Appends a string as a PLAIN BYTE_ARRAY: 4-byte length, UTF-8 bytes. Dictionary keys are
  * short and nearly always ASCII (addresses, hosts, interfaces): those are copied character
  * by character, which is several times cheaper than a call to encodeInto per key.
- * Returns whether it was copied so (short and ASCII).
  */
-function writeString(out: ByteBuffer, s: string): boolean {
+function writeString(out: ByteBuffer, s: string): void {
   const n = s.length;
   out.ensure(4 + n * 3);
   const b = out.bytes;
@@ -97,26 +96,6 @@ function writeString(out: ByteBuffer, s: string): boolean {
   b[at - 2] = (written >>> 16) & 0xff;
   b[at - 1] = written >>> 24;
   out.length = at + written;
-  return ascii;
-}
-
-/** Whether UTF-16 order and UTF-8 byte order can differ for s: it holds a surrogate or a character from U+E000. */
-function outOfOrder(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true;
-  return false;
-}
-
-/**
- * The first three UTF-16 units of s as one exact number (a missing unit counts as 0), for min/max:
- * keys whose numbers differ compare as their numbers do, so only keys that share their first three
- * units with the current min or max need a string comparison.
- */
-function headOf(s: string): number {
-  const n = s.length;
-  const c0 = n > 0 ? s.charCodeAt(0) : 0;
-  const c1 = n > 1 ? s.charCodeAt(1) : 0;
-  const c2 = n > 2 ? s.charCodeAt(2) : 0;
-  return c0 * 4294967296 + c1 * 65536 + c2;
 }
 
 export interface ColumnBuffer {
@@ -165,6 +144,12 @@ function encodeAllNull(w: ChunkWriter, element: SchemaElement, path: string[], n
  * hash as the parser's string caches. In alternated 1M-line runs on one core a Map (with a
  * memo of the last key) was ~0.3 s slower; the columns the parser's caches feed skip this
  * table after a value's first row anyway (symbols, StringDictBuffer.setSymbol).
+ *
+ * IPv4 addresses come by their value (idIpv4, from the address columns' marks: see
+ * line-symbols.ts) and have a table of their own, keyed by the integer: their text is
+ * written to the page from the value, so no string is hashed, compared or copied. A value
+ * and a text key never meet: canonical IPv6 text is never a dotted quad, and a part's
+ * IPv4 addresses come all by value (ingest, with line symbols) or all by text (without).
  */
 class StringDictionary {
   private readonly keys: string[] = [];
@@ -177,16 +162,24 @@ class StringDictionary {
    */
   private hashes = new Int32Array(256);
   private mask = 255;
+  /** IPv4 keys: pairs [value | 0, key index + 1] (0 = empty), at most half full; slot = multiplicative hash >>> v4Shift. */
+  private v4 = new Int32Array(2 * 256);
+  private v4Shift = 24;
+  private v4Keys = 0;
   /**
    * The dictionary page's body, written as each key arrives: the key was just hashed, so its
    * characters are in cache then. Written at the end, key after key, that copy and the min/max
    * comparisons read every key's characters again from memory (~13% of encoding a part).
    */
   private readonly plain = new ByteBuffer(1 << 10);
-  /** No key can sort differently in UTF-16 and in UTF-8: then min and max are Parquet's. */
-  private ordered = true;
-  private min = '';
-  private max = '';
+  /**
+   * The min and max keys so far, in the UTF-8 byte order Parquet's statistics use (compared
+   * as written on the page: a string comparison is UTF-16 order, which differs from it for
+   * characters from U+E000 against surrogate pairs), as offsets of their length prefix in
+   * `plain`, with their first six bytes as one number.
+   */
+  private minAt = 0;
+  private maxAt = 0;
   private minHead = 0;
   private maxHead = 0;
 
@@ -202,7 +195,9 @@ class StringDictionary {
         table[slot] = keys.length + 1;
         hashes[slot] = h;
         keys.push(s);
-        this.added(s);
+        const at = this.plain.length;
+        writeString(this.plain, s);
+        this.added(at);
         if (keys.length * 2 > mask) this.rehash();
         return keys.length - 1;
       }
@@ -211,21 +206,44 @@ class StringDictionary {
     }
   }
 
-  /** A new key: its PLAIN bytes on the page, and the min and max so far (UTF-16 order). */
-  private added(s: string): void {
-    if (!writeString(this.plain, s) && outOfOrder(s)) this.ordered = false;
-    const head = headOf(s);
+  /** The id of the IPv4 address `v` (0 .. 2^32 - 1), whose text is its dotted quad. */
+  idIpv4(v: number): number {
+    const x = v | 0;
+    const t = this.v4;
+    const mask = (t.length >> 1) - 1;
+    for (let slot = Math.imul(x, 0x9e3779b1) >>> this.v4Shift; ; slot = (slot + 1) & mask) {
+      const k = t[2 * slot + 1];
+      if (k === 0) {
+        const keys = this.keys;
+        t[2 * slot] = x;
+        t[2 * slot + 1] = keys.length + 1;
+        // A placeholder keeps ids and `keys` in step; text probes never reach it (not in `table`).
+        keys.push('');
+        const at = this.plain.length;
+        writeDottedQuad(this.plain, v);
+        this.added(at);
+        if (++this.v4Keys * 2 > mask) this.rehashIpv4();
+        return keys.length - 1;
+      }
+      if (t[2 * slot] === x) return k - 1;
+    }
+  }
+
+  /** The key just written at `at` in `plain` (its length prefix): min and max so far. */
+  private added(at: number): void {
+    const head = headAt(this.plain.bytes, at);
     if (this.keys.length === 1) {
-      this.min = this.max = s;
+      this.minAt = this.maxAt = at;
       this.minHead = this.maxHead = head;
       return;
     }
-    if (head < this.minHead || (head === this.minHead && s < this.min)) {
-      this.min = s;
+    const b = this.plain.bytes;
+    if (head < this.minHead || (head === this.minHead && compareKeys(b, at, this.minAt) < 0)) {
+      this.minAt = at;
       this.minHead = head;
     }
-    if (head > this.maxHead || (head === this.maxHead && s > this.max)) {
-      this.max = s;
+    if (head > this.maxHead || (head === this.maxHead && compareKeys(b, at, this.maxAt) > 0)) {
+      this.maxAt = at;
       this.maxHead = head;
     }
   }
@@ -246,6 +264,21 @@ class StringDictionary {
     }
   }
 
+  private rehashIpv4(): void {
+    const old = this.v4;
+    const t = new Int32Array(old.length * 2);
+    const mask = (t.length >> 1) - 1;
+    this.v4Shift--;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i + 1] === 0) continue;
+      let slot = Math.imul(old[i], 0x9e3779b1) >>> this.v4Shift;
+      while (t[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      t[2 * slot] = old[i];
+      t[2 * slot + 1] = old[i + 1];
+    }
+    this.v4 = t;
+  }
+
   get size(): number {
     return this.keys.length;
   }
@@ -255,9 +288,9 @@ class StringDictionary {
     // (no strings yet), and V8 deoptimized the encoder each time it met one.
     this.keys.length = 0;
     this.table.fill(0);
+    if (this.v4Keys > 0) this.v4.fill(0);
+    this.v4Keys = 0;
     this.plain.reset();
-    this.ordered = true;
-    this.min = this.max = '';
   }
 
   writePage(w: ChunkWriter): void {
@@ -271,11 +304,84 @@ class StringDictionary {
     writeRleHybrid(out, from, 0, nn, width);
   }
 
-  /** Null count, and min and max unless a key could sort differently in UTF-16 and in bytes. */
+  /** Null count, min and max. */
   stats(nulls: number): Statistics {
-    if (!this.ordered || this.keys.length === 0) return { null_count: BigInt(nulls) };
-    return { null_count: BigInt(nulls), min_value: this.min, max_value: this.max };
+    if (this.keys.length === 0) return { null_count: BigInt(nulls) };
+    const b = this.plain.bytes;
+    return {
+      null_count: BigInt(nulls),
+      min_value: keyText(b, this.minAt),
+      max_value: keyText(b, this.maxAt),
+    };
   }
+}
+
+/** Appends the dotted quad of v (0 .. 2^32 - 1) as a PLAIN BYTE_ARRAY. */
+function writeDottedQuad(out: ByteBuffer, v: number): void {
+  out.ensure(4 + 15);
+  const b = out.bytes;
+  const start = out.length + 4;
+  let at = writeOctet(b, start, Math.floor(v / 16777216));
+  b[at++] = 46;
+  at = writeOctet(b, at, (v >>> 16) & 255);
+  b[at++] = 46;
+  at = writeOctet(b, at, (v >>> 8) & 255);
+  b[at++] = 46;
+  at = writeOctet(b, at, v & 255);
+  const n = at - start;
+  b[start - 4] = n;
+  b[start - 3] = 0;
+  b[start - 2] = 0;
+  b[start - 1] = 0;
+  out.length = at;
+}
+
+/** Writes 0-255 in decimal without leading zeros at b[at]; returns the index after it. */
+function writeOctet(b: Uint8Array, at: number, x: number): number {
+  if (x >= 100) {
+    const h = (x / 100) | 0;
+    b[at++] = 48 + h;
+    x -= h * 100;
+    b[at++] = 48 + ((x / 10) | 0);
+  } else if (x >= 10) b[at++] = 48 + ((x / 10) | 0);
+  b[at++] = 48 + (x % 10);
+  return at;
+}
+
+/** The length of the PLAIN BYTE_ARRAY value whose 4-byte prefix is at b[at]. */
+const keyLength = (b: Uint8Array, at: number): number =>
+  (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+
+/**
+ * The first six bytes of the key at b[at] as one exact number (a missing byte counts as 0), for
+ * min/max: keys whose numbers differ compare as their bytes do, so only keys that share their
+ * first six bytes (or are a prefix of the other) need compareKeys.
+ */
+function headAt(b: Uint8Array, at: number): number {
+  const n = keyLength(b, at);
+  const p = at + 4;
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < 3; i++) hi = hi * 256 + (i < n ? b[p + i] : 0);
+  for (let i = 3; i < 6; i++) lo = lo * 256 + (i < n ? b[p + i] : 0);
+  return hi * 16777216 + lo;
+}
+
+/** Byte order (Parquet's for UTF8 BYTE_ARRAY) of the keys at b[x] and b[y]: negative, 0 or positive. */
+function compareKeys(b: Uint8Array, x: number, y: number): number {
+  const nx = keyLength(b, x);
+  const ny = keyLength(b, y);
+  const n = Math.min(nx, ny);
+  for (let i = 0; i < n; i++) {
+    const d = b[x + 4 + i] - b[y + 4 + i];
+    if (d !== 0) return d;
+  }
+  return nx - ny;
+}
+
+/** The key at b[at] as a string (UTF-8: every key was written from a string or a dotted quad). */
+function keyText(b: Uint8Array, at: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + at + 4, keyLength(b, at)).toString('utf8');
 }
 
 /**
@@ -287,10 +393,11 @@ class StringDictionary {
  *
  * Indexed by the slot, not hashed: the hashed table this replaces (open addressing over the
  * symbols) cost ~18 ns a row on the address columns, a probe sequence and a hash each.
- * SYMBOL_TABLE_BITS covers the biggest cache (IPv4's 8,192 slots); a bigger cache's slots
- * would only share entries here, never get a wrong id (the whole symbol is compared).
+ * SYMBOL_TABLE_BITS covers the biggest cache that gives symbols (IPv6's 4,096 slots; IPv4
+ * addresses come by value instead); a bigger cache's slots would only share entries here,
+ * never get a wrong id (the whole symbol is compared).
  */
-const SYMBOL_TABLE_BITS = 13;
+const SYMBOL_TABLE_BITS = 12;
 if (SYMBOL_TABLE_BITS > SYMBOL_SLOT_BITS)
   throw new Error('symbols carry fewer slot bits than SymbolIds indexes by');
 
@@ -372,6 +479,24 @@ export class StringDictBuffer implements ColumnBuffer {
     this.values++;
   }
 
+  /** The last IPv4 address set by value and its id: a firewall's own address repeats row after row. */
+  private lastIpv4 = -1;
+  private lastIpv4Id = -1;
+
+  /** Row `row`'s value: the IPv4 address `v` (0 .. 2^32 - 1), whose text is its dotted quad. */
+  setIpv4(row: number, v: number): void {
+    if (row >= this.ids.length) this.ids = growFilled(this.ids, row, -1);
+    let id: number;
+    if (v === this.lastIpv4) id = this.lastIpv4Id;
+    else {
+      id = this.dict.idIpv4(v);
+      this.lastIpv4 = v;
+      this.lastIpv4Id = id;
+    }
+    this.ids[row] = id;
+    this.values++;
+  }
+
   /** Row `row`'s value `v`, whose symbol is `symbol` (>= 0): found by the symbol after its first row. */
   setSymbol(row: number, v: string, symbol: number): void {
     if (row >= this.ids.length) this.ids = growFilled(this.ids, row, -1);
@@ -397,6 +522,7 @@ export class StringDictBuffer implements ColumnBuffer {
     this.k0 = this.k1 = this.k2 = this.k3 = null;
     this.symbols.clear();
     this.lastSymbol = -1;
+    this.lastIpv4 = -1;
   }
 
   encode(w: ChunkWriter, n: number): ColumnChunk {

@@ -13,7 +13,7 @@
  */
 import { ByteWriter } from 'hyparquet-writer';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
-import { SYMBOL_COLUMNS } from '../line-symbols.ts';
+import { IPV4_MARK_COLUMNS, ipv4OfMark, SYMBOL_COLUMNS } from '../line-symbols.ts';
 import type { FirewallRecord } from '../record.ts';
 import { COLUMNS, type Column, SCHEMA_VERSION } from '../schema.ts';
 import { ChunkWriter } from './chunk-writer.ts';
@@ -65,8 +65,8 @@ const SYMBOL_OF: Readonly<Record<string, number>> = SYMBOL_COLUMNS;
  * names would make every read a slow keyed lookup) and skips nulls inline, so the
  * many columns a line leaves empty cost a field read each and no call. Names are
  * checked to be plain identifiers. A column that can carry a symbol (line-symbols.ts)
- * goes by its symbol when `y` has one for it. The raw line is left to RecordColumns.add,
- * which can copy its bytes.
+ * goes by its symbol when `y` has one for it, and an address column by its IPv4 value when
+ * `y` has a mark for it. The raw line is left to RecordColumns.add, which can copy its bytes.
  */
 function compileAppend(buffers: readonly ColumnBuffer[]): Append {
   const names = COLUMNS.map((c) => {
@@ -81,12 +81,16 @@ function compileAppend(buffers: readonly ColumnBuffer[]): Append {
       if (k === undefined) return `v = r.${n}; if (v !== null) b${i}.set(row, v);`;
       if (!(buffers[i] instanceof StringDictBuffer))
         throw new Error(`symbol column ${n} is not a string column`);
-      return `v = r.${n}; if (v !== null) { if (y !== null && y[${k}] >= 0) b${i}.setSymbol(row, v, y[${k}]); else b${i}.set(row, v); }`;
+      if (!IPV4_MARK_COLUMNS.has(n))
+        return `v = r.${n}; if (v !== null) { if (y !== null && y[${k}] >= 0) b${i}.setSymbol(row, v, y[${k}]); else b${i}.set(row, v); }`;
+      return `v = r.${n}; if (v !== null) { m = y === null ? -1 : y[${k}]; if (m >= 0) b${i}.setSymbol(row, v, m); else if (m !== -1) b${i}.setIpv4(row, ipv4OfMark(m)); else b${i}.set(row, v); }`;
     })
     .join('\n');
-  return new Function('b', `${consts}\nreturn function append(r, row, y) {\nlet v;\n${body}\n}`)(
-    buffers,
-  ) as Append;
+  return new Function(
+    'b',
+    'ipv4OfMark',
+    `${consts}\nreturn function append(r, row, y) {\nlet v;\nlet m;\n${body}\n}`,
+  )(buffers, ipv4OfMark) as Append;
 }
 
 const KV = [{ key: 'fwlake.schema_version', value: String(SCHEMA_VERSION) }];
