@@ -12,11 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { parquetMetadata } from 'hyparquet';
+import { ByteWriter } from 'hyparquet-writer';
+import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
+import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { ipv4Mark, LINE_SYMBOLS, SYMBOL_COLUMNS } from '../../functions/core/line-symbols.ts';
 import { ByteBuffer } from '../../functions/core/parquet/byte-buffer.ts';
 import { gzipCodec, hasZstd, parseCodec, SNAPPY, UNCOMPRESSED } from '../../functions/core/parquet/codec.ts';
+import { writeDataPageHeader, writeDictionaryPageHeader } from '../../functions/core/parquet/footer.ts';
 import { RecordColumns } from '../../functions/core/parquet/record-columns.ts';
 import { FirewallRecord } from '../../functions/core/record.ts';
+import { COLUMNS } from '../../functions/core/schema.ts';
 import { rng } from '../support/rng.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fwlake-pqw-'));
@@ -318,6 +324,102 @@ describe('Parquet writer, read back by DuckDB', () => {
       rows.map((r) => r.src),
       [...keys].sort(),
     );
+  });
+
+  it('writes the footer hyparquet-writer would: read by hyparquet and written again, byte for byte', () => {
+    // Every column type, nulls, all-null columns, string bounds cut to 16 bytes (MACs, long
+    // options, non-ASCII), with and without compression.
+    for (const codec of [UNCOMPRESSED, SNAPPY, gzipCodec(1)]) {
+      const cols = new RecordColumns();
+      for (const r of varied(3_000)) cols.add(r);
+      const file = cols.toParquet({ codec });
+      const end = file.length - 8;
+      const length = new DataView(file.buffer, file.byteOffset).getUint32(end, true);
+      const again = new ByteWriter();
+      writeMetadata(again, parquetMetadata(file.slice()));
+      // writeMetadata appends the footer's length too: the file has the same 4 bytes after its footer.
+      assert.ok(
+        Buffer.from(again.getBytes()).equals(Buffer.from(file.subarray(end - length, end + 4))),
+        codec.name,
+      );
+    }
+  });
+
+  it("states each column's null count and min/max in the footer, string bounds over 16 bytes cut and marked inexact", () => {
+    const records = varied(3_000);
+    const cols = new RecordColumns();
+    for (const r of records) cols.add(r);
+    const meta = parquetMetadata(cols.toParquet({ codec: SNAPPY }).slice());
+    const chunks = new Map(
+      meta.row_groups[0].columns.map((c) => [c.meta_data?.path_in_schema[0], c.meta_data]),
+    );
+    const utf8 = (v: string) => Buffer.from(v, 'utf8');
+    let checked = 0;
+    let cut = 0;
+    for (const c of COLUMNS) {
+      const stats = chunks.get(c.name)?.statistics;
+      assert.ok(stats, c.name);
+      const field = c.name as keyof FirewallRecord;
+      const present = records.map((r) => r[field]).filter((v) => v !== null);
+      if (c.type !== 'array<string>')
+        assert.equal(stats.null_count, BigInt(records.length - present.length), c.name);
+      const values = c.type === 'array<string>' ? (present as string[][]).flat() : present;
+      if (c.name === 'raw' || c.type === 'double' || c.type === 'boolean' || values.length === 0) {
+        assert.equal(stats.min_value, undefined, c.name);
+        continue;
+      }
+      checked++;
+      if (c.type === 'string' || c.type === 'array<string>') {
+        // Parquet's order for UTF8: bytes.
+        const sorted = (values as string[]).map(utf8).sort(Buffer.compare);
+        const [lo, hi] = [sorted[0], sorted[sorted.length - 1]];
+        const [min, max] = [utf8(String(stats.min_value)), utf8(String(stats.max_value))];
+        if (hi.length > 16) cut++;
+        if (lo.length <= 16) assert.ok(min.equals(lo) && stats.is_min_value_exact === undefined, c.name);
+        else assert.ok(lo.subarray(0, min.length).equals(min) && stats.is_min_value_exact === false, c.name);
+        if (hi.length <= 16) assert.ok(max.equals(hi) && stats.is_max_value_exact === undefined, c.name);
+        else
+          assert.ok(
+            Buffer.compare(max, hi) > 0 && max.length <= 16 && stats.is_max_value_exact === false,
+            c.name,
+          );
+      } else {
+        const nums = values as number[];
+        const [lo, hi] = [Math.min(...nums), Math.max(...nums)];
+        const asNumber = (v: unknown) => (v instanceof Date ? v.getTime() : Number(v));
+        assert.deepEqual([asNumber(stats.min_value), asNumber(stats.max_value)], [lo, hi], c.name);
+      }
+    }
+    assert.ok(checked >= 10 && cut >= 1, `columns with min/max: ${checked}, with a cut max: ${cut}`);
+  });
+
+  it('writes page headers as hyparquet-writer does, byte for byte', () => {
+    const ours = new ByteWriter();
+    const theirs = new ByteWriter();
+    for (const size of [0, 1, 127, 128, 16_383, 16_384, 1 << 20, 2 ** 31 - 1]) {
+      for (const encoding of ['PLAIN', 'RLE_DICTIONARY', 'DELTA_BINARY_PACKED'] as const) {
+        writeDataPageHeader(ours, size, size >>> 1, size, encoding);
+        writePageHeader(theirs, {
+          type: 'DATA_PAGE',
+          uncompressed_page_size: size,
+          compressed_page_size: size >>> 1,
+          data_page_header: {
+            num_values: size,
+            encoding,
+            definition_level_encoding: 'RLE',
+            repetition_level_encoding: 'RLE',
+          },
+        });
+      }
+      writeDictionaryPageHeader(ours, size, size >>> 2, size >>> 3);
+      writePageHeader(theirs, {
+        type: 'DICTIONARY_PAGE',
+        uncompressed_page_size: size,
+        compressed_page_size: size >>> 2,
+        dictionary_page_header: { num_values: size >>> 3, encoding: 'PLAIN' },
+      });
+    }
+    assert.ok(Buffer.from(ours.getBytes()).equals(Buffer.from(theirs.getBytes())));
   });
 
   it('an all-null column, an empty file and a single row are valid files', async () => {

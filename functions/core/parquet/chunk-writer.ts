@@ -1,22 +1,22 @@
 /**
  * Writes one column chunk's pages into the file and returns its metadata:
- * the page headers and the footer are Thrift, written by hyparquet-writer's
- * own serializers; the page bodies are built by column-buffers.ts.
+ * the page headers are Thrift (footer.ts); the page bodies are built by
+ * column-buffers.ts.
  *
  * Pages are data page v1 (levels inside the compressed body): what every
  * Parquet reader supports, and the levels compress along with the values.
  */
-import type { ColumnChunk, Encoding, SchemaElement, Statistics } from 'hyparquet';
+import type { Encoding, SchemaElement } from 'hyparquet';
 import type { ByteWriter } from 'hyparquet-writer';
-import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import type { Codec } from './codec.ts';
+import { type ChunkMeta, type ChunkStats, writeDataPageHeader, writeDictionaryPageHeader } from './footer.ts';
 
 export class ChunkWriter {
   private start = 0;
-  private dictionaryOffset: number | undefined;
-  private dataOffset: number | undefined;
+  private dictionaryOffset = -1;
+  private dataOffset = -1;
   private uncompressed = 0;
-  private encodings = new Set<Encoding>();
+  private encodings: Encoding[] = [];
 
   constructor(
     readonly file: ByteWriter,
@@ -25,68 +25,58 @@ export class ChunkWriter {
 
   begin(): void {
     this.start = this.file.offset;
-    this.dictionaryOffset = undefined;
-    this.dataOffset = undefined;
+    this.dictionaryOffset = -1;
+    this.dataOffset = -1;
     this.uncompressed = 0;
-    this.encodings = new Set();
+    this.encodings = [];
   }
 
   /** A dictionary page: `count` values, PLAIN-encoded in `body`. */
   dictionaryPage(body: Uint8Array, count: number): void {
     this.dictionaryOffset = this.file.offset;
-    this.page(body, {
-      type: 'DICTIONARY_PAGE',
-      dictionary_page_header: { num_values: count, encoding: 'PLAIN' },
-    });
-    this.encodings.add('PLAIN');
+    // May be a view valid only until the codec's next call (snappy): appended below, before that.
+    const compressed = this.codec.compress(body);
+    const before = this.file.offset;
+    writeDictionaryPageHeader(this.file, body.length, compressed.length, count);
+    this.append(before, body, compressed);
+    this.used('PLAIN');
   }
 
   /** A data page of `numValues` level entries; `body` = levels then values. */
   dataPage(body: Uint8Array, numValues: number, encoding: Encoding): void {
-    if (this.dataOffset === undefined) this.dataOffset = this.file.offset;
-    this.page(body, {
-      type: 'DATA_PAGE',
-      data_page_header: {
-        num_values: numValues,
-        encoding,
-        definition_level_encoding: 'RLE',
-        repetition_level_encoding: 'RLE',
-      },
-    });
-    this.encodings.add(encoding);
-    this.encodings.add('RLE');
-  }
-
-  private page(body: Uint8Array, header: Record<string, unknown>): void {
-    // May be a view valid only until the codec's next call (snappy): appended below, before that.
+    if (this.dataOffset < 0) this.dataOffset = this.file.offset;
     const compressed = this.codec.compress(body);
     const before = this.file.offset;
-    writePageHeader(this.file, {
-      ...header,
-      uncompressed_page_size: body.length,
-      compressed_page_size: compressed.length,
-    } as unknown as Parameters<typeof writePageHeader>[1]);
+    writeDataPageHeader(this.file, body.length, compressed.length, numValues, encoding);
+    this.append(before, body, compressed);
+    this.used(encoding);
+    this.used('RLE');
+  }
+
+  /** After a page header written from `before`: counts the page's uncompressed size and appends its body. */
+  private append(before: number, body: Uint8Array, compressed: Uint8Array): void {
     this.uncompressed += this.file.offset - before + body.length;
     this.file.appendBytes(compressed);
   }
 
+  private used(encoding: Encoding): void {
+    if (!this.encodings.includes(encoding)) this.encodings.push(encoding);
+  }
+
   /** The chunk's metadata for the footer. */
-  finish(element: SchemaElement, path: string[], numValues: number, statistics?: Statistics): ColumnChunk {
+  finish(element: SchemaElement, path: readonly string[], numValues: number, stats: ChunkStats): ChunkMeta {
     return {
-      file_offset: BigInt(this.start),
-      meta_data: {
-        type: element.type ?? 'BYTE_ARRAY',
-        encodings: [...this.encodings],
-        path_in_schema: path,
-        codec: this.codec.name,
-        num_values: BigInt(numValues),
-        total_uncompressed_size: BigInt(this.uncompressed),
-        total_compressed_size: BigInt(this.file.offset - this.start),
-        data_page_offset: BigInt(this.dataOffset ?? this.start),
-        dictionary_page_offset:
-          this.dictionaryOffset === undefined ? undefined : BigInt(this.dictionaryOffset),
-        statistics,
-      },
-    } as ColumnChunk;
+      element,
+      path,
+      codec: this.codec.name,
+      encodings: this.encodings,
+      numValues,
+      fileOffset: this.start,
+      totalUncompressed: this.uncompressed,
+      totalCompressed: this.file.offset - this.start,
+      dataPageOffset: this.dataOffset < 0 ? this.start : this.dataOffset,
+      dictionaryPageOffset: this.dictionaryOffset,
+      stats,
+    };
   }
 }

@@ -20,12 +20,13 @@
  * past their end is set, so a column nobody sets stays at its first small size
  * (a part buffers up to 28,672 rows; ~25 of the 73 columns are empty on most).
  */
-import type { ColumnChunk, SchemaElement, Statistics } from 'hyparquet';
+import type { SchemaElement } from 'hyparquet';
 import { SYMBOL_SLOT_BITS } from '../line-symbols.ts';
 import { hashString } from '../string-cache.ts';
 import { ByteBuffer } from './byte-buffer.ts';
 import type { ChunkWriter } from './chunk-writer.ts';
 import { writeDeltaBinaryPacked } from './delta.ts';
+import type { ChunkMeta, ChunkStats } from './footer.ts';
 import { bitWidth, writeBitLevels, writeRleHybrid } from './rle-hybrid.ts';
 
 /** Shared scratch space: encoding is synchronous and one chunk at a time. */
@@ -106,7 +107,7 @@ export interface ColumnBuffer {
   /** Back to no values; `rows` is how many rows the part had. */
   reset(rows: number): void;
   /** Writes rows 0..n as one column chunk. */
-  encode(w: ChunkWriter, n: number): ColumnChunk;
+  encode(w: ChunkWriter, n: number): ChunkMeta;
 }
 
 /** Appends n levels of 0 with their 4-byte length prefix: one RLE run of a 1-byte value. */
@@ -126,14 +127,14 @@ function writeLevelRun(out: ByteBuffer, n: number, level: number): void {
 }
 
 /** A column chunk with no values: one page whose levels are a single run of nulls. */
-function encodeAllNull(w: ChunkWriter, element: SchemaElement, path: string[], n: number): ColumnChunk {
+function encodeAllNull(w: ChunkWriter, element: SchemaElement, path: string[], n: number): ChunkMeta {
   w.begin();
   body.reset();
   // A list column has repetition levels first, all 0 (each level starts a row), then its definition levels.
   if (path.length > 1) writeZeroLevels(body, n);
   writeZeroLevels(body, n);
   w.dataPage(body.view8(), n, 'PLAIN');
-  return w.finish(element, path, n, { null_count: BigInt(n) });
+  return w.finish(element, path, n, { nullCount: n });
 }
 
 /**
@@ -304,15 +305,16 @@ class StringDictionary {
     writeRleHybrid(out, from, 0, nn, width);
   }
 
-  /** Null count, min and max. */
-  stats(nulls: number): Statistics {
-    if (this.keys.length === 0) return { null_count: BigInt(nulls) };
+  /** Null count, min and max (their UTF-8 bytes). */
+  stats(nulls: number): ChunkStats {
+    if (this.keys.length === 0) return { nullCount: nulls };
+    return { nullCount: nulls, min: this.keyBytes(this.minAt), max: this.keyBytes(this.maxAt) };
+  }
+
+  /** A copy of the key at `at` on the page (the page is reused for the next part). */
+  private keyBytes(at: number): Uint8Array {
     const b = this.plain.bytes;
-    return {
-      null_count: BigInt(nulls),
-      min_value: keyText(b, this.minAt),
-      max_value: keyText(b, this.maxAt),
-    };
+    return b.slice(at + 4, at + 4 + keyLength(b, at));
   }
 }
 
@@ -377,11 +379,6 @@ function compareKeys(b: Uint8Array, x: number, y: number): number {
     if (d !== 0) return d;
   }
   return nx - ny;
-}
-
-/** The key at b[at] as a string (UTF-8: every key was written from a string or a dotted quad). */
-function keyText(b: Uint8Array, at: number): string {
-  return Buffer.from(b.buffer, b.byteOffset + at + 4, keyLength(b, at)).toString('utf8');
 }
 
 /**
@@ -525,7 +522,7 @@ export class StringDictBuffer implements ColumnBuffer {
     this.lastIpv4 = -1;
   }
 
-  encode(w: ChunkWriter, n: number): ColumnChunk {
+  encode(w: ChunkWriter, n: number): ChunkMeta {
     if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     w.begin();
     this.dict.writePage(w);
@@ -631,7 +628,7 @@ export class PlainStringBuffer implements ColumnBuffer {
     this.data.reset();
   }
 
-  encode(w: ChunkWriter, n: number): ColumnChunk {
+  encode(w: ChunkWriter, n: number): ChunkMeta {
     if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     scratch(n);
     w.begin();
@@ -667,7 +664,7 @@ export class PlainStringBuffer implements ColumnBuffer {
       w.dataPage(body.view8(), i - first, 'PLAIN');
     }
     // No min/max: nobody prunes on the raw line, and it would put two whole lines in every footer.
-    return w.finish(this.element, this.path, n, { null_count: BigInt(n - this.values) });
+    return w.finish(this.element, this.path, n, { nullCount: n - this.values });
   }
 }
 
@@ -719,7 +716,7 @@ export class NumberBuffer implements ColumnBuffer {
     this.values = 0;
   }
 
-  encode(w: ChunkWriter, n: number): ColumnChunk {
+  encode(w: ChunkWriter, n: number): ChunkMeta {
     if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     this.collect(n);
     w.begin();
@@ -770,11 +767,11 @@ export class NumberBuffer implements ColumnBuffer {
     else writeLevels(body, this.present, n, 1);
   }
 
-  protected finish(w: ChunkWriter, n: number): ColumnChunk {
+  protected finish(w: ChunkWriter, n: number): ChunkMeta {
     return w.finish(this.element, this.path, n, {
-      null_count: BigInt(n - this.nn),
-      min_value: this.min,
-      max_value: this.max,
+      nullCount: n - this.nn,
+      min: this.min,
+      max: this.max,
     });
   }
 
@@ -862,7 +859,7 @@ export class DeltaNumberBuffer extends NumberBuffer {
     if (!this.int64) throw new Error(`${path.join('.')}: delta encoding is for INT64 columns`);
   }
 
-  override encode(w: ChunkWriter, n: number): ColumnChunk {
+  override encode(w: ChunkWriter, n: number): ChunkMeta {
     if (this.nullOnly()) return encodeAllNull(w, this.element, this.path, n);
     this.collect(n);
     w.begin();
@@ -912,7 +909,7 @@ export class PlainScalarBuffer implements ColumnBuffer {
     this.values = 0;
   }
 
-  encode(w: ChunkWriter, n: number): ColumnChunk {
+  encode(w: ChunkWriter, n: number): ChunkMeta {
     if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     scratch(n);
     let nn = 0;
@@ -934,7 +931,7 @@ export class PlainScalarBuffer implements ColumnBuffer {
       }
     } else for (let i = 0; i < nn; i++) body.f64(nums[i]);
     w.dataPage(body.view8(), n, 'PLAIN');
-    return w.finish(this.element, this.path, n, { null_count: BigInt(n - nn) });
+    return w.finish(this.element, this.path, n, { nullCount: n - nn });
   }
 }
 
@@ -1012,7 +1009,7 @@ export class StringListBuffer implements ColumnBuffer {
     this.memoCount = 0;
   }
 
-  encode(w: ChunkWriter, n: number): ColumnChunk {
+  encode(w: ChunkWriter, n: number): ChunkMeta {
     if (this.values === 0) return encodeAllNull(w, this.element, this.path, n);
     scratch(n + this.listed);
     let levels = 0;
@@ -1043,7 +1040,7 @@ export class StringListBuffer implements ColumnBuffer {
     writeLevels(body, defs, levels, 3);
     if (nn > 0) this.dict.writeIds(body, nn);
     w.dataPage(body.view8(), levels, nn > 0 ? 'RLE_DICTIONARY' : 'PLAIN');
-    const stats = nn > 0 ? this.dict.stats(nulls) : { null_count: BigInt(nulls) };
+    const stats = nn > 0 ? this.dict.stats(nulls) : { nullCount: nulls };
     return w.finish(this.element, this.path, levels, stats);
   }
 }

@@ -3,7 +3,7 @@
  *
  * `add(record)` spreads a record over the column buffers at once (nothing
  * keeps the record); `toParquet()` writes every column chunk, then the footer
- * (Thrift, by hyparquet-writer's serializer).
+ * (Thrift: footer.ts).
  *
  * Rows stay in arrival order: ingest is the write-optimised step, and every
  * column then reads its buffer front to back (the raw line's pages are slices
@@ -12,7 +12,6 @@
  * does that grouping once per finished hour, at a high zstd level.
  */
 import { ByteWriter } from 'hyparquet-writer';
-import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { IPV4_MARK_COLUMNS, ipv4OfMark, SYMBOL_COLUMNS } from '../line-symbols.ts';
 import type { FirewallRecord } from '../record.ts';
 import { COLUMNS, type Column, SCHEMA_VERSION } from '../schema.ts';
@@ -27,6 +26,7 @@ import {
   StringDictBuffer,
   StringListBuffer,
 } from './column-buffers.ts';
+import { writeFooter } from './footer.ts';
 import { columnElements, parquetSchema } from './schema.ts';
 
 const SCHEMA = parquetSchema();
@@ -150,23 +150,17 @@ export class RecordColumns {
     const columns = this.buffers.map((b, i) =>
       b.encode(PLAIN_COLUMNS.has(COLUMNS[i].name) ? raw : main, this.rows),
     );
-    writeMetadata(file, {
-      version: 2,
+    const metaStart = file.offset;
+    writeFooter(file, {
       schema: SCHEMA,
-      num_rows: BigInt(this.rows),
-      row_groups: [
-        {
-          columns,
-          total_byte_size: BigInt(file.offset - start),
-          num_rows: BigInt(this.rows),
-          file_offset: BigInt(start),
-          total_compressed_size: BigInt(file.offset - start),
-        },
-      ],
-      key_value_metadata: KV,
-      created_by: 'fwlake',
-      metadata_length: 0, // not written: the serializer measures and appends it
+      numRows: this.rows,
+      rowGroupOffset: start,
+      rowGroupBytes: file.offset - start,
+      chunks: columns,
+      keyValue: KV,
+      createdBy: 'fwlake',
     });
+    file.appendUint32(file.offset - metaStart);
     file.appendUint32(0x31524150);
     return file.getBytes();
   }
