@@ -670,12 +670,17 @@ export class PlainStringBuffer implements ColumnBuffer {
 
 /** Integers held as numbers (INT32, or INT64 within 2^53: bigint columns and epoch-ms timestamps). */
 export class NumberBuffer implements ColumnBuffer {
-  /** INT32 columns in 4 bytes a row, INT64 ones in a double (exact below 2^53). */
-  private vals: Float64Array | Int32Array;
+  /**
+   * The values in arrival order without gaps (rows without one are 0 in `present`, the
+   * definition levels), as doubles (INT64 exact below 2^53). Kept so, the pages read them
+   * straight; kept by row, encoding first gathered them out of every row of every column
+   * that had a value anywhere in the part (~30 columns, most of them sparse).
+   */
+  protected vals = new Float64Array(1024);
   private present = new Uint8Array(1024);
   private values = 0;
   protected readonly int64: boolean;
-  /** What collect() found: the non-null values (in `nums`), their count, min and max. */
+  /** What collect() found: the values' count (in `vals`), min and max. */
   protected nn = 0;
   protected min = 0;
   protected max = 0;
@@ -691,7 +696,6 @@ export class NumberBuffer implements ColumnBuffer {
     readonly path: string[],
   ) {
     this.int64 = element.type === 'INT64';
-    this.vals = this.int64 ? new Float64Array(1024) : new Int32Array(1024);
   }
 
   /** No row has a value. */
@@ -700,15 +704,11 @@ export class NumberBuffer implements ColumnBuffer {
   }
 
   set(row: number, v: unknown): void {
-    if (row >= this.present.length) this.growTo(row);
+    if (row >= this.present.length) this.present = growFilled(this.present, row, 0);
     this.present[row] = 1;
-    this.vals[row] = v as number;
-    this.values++;
-  }
-
-  private growTo(row: number): void {
-    this.vals = growFilled(this.vals, row, 0);
-    this.present = growFilled(this.present, row, 0);
+    const k = this.values++;
+    if (k >= this.vals.length) this.vals = growFilled(this.vals, k, 0);
+    this.vals[k] = v as number;
   }
 
   reset(rows: number): void {
@@ -729,26 +729,20 @@ export class NumberBuffer implements ColumnBuffer {
   }
 
   /**
-   * The non-null values of rows 0..n in order (into `nums`), their count, min and max. The
-   * definition levels are `present` itself (writeDefinitions), so it is made to cover every row.
+   * The values' count, min and max, and whether all are whole seconds. The definition levels
+   * are `present` itself (writeDefinitions), so it is made to cover every row.
    */
   protected collect(n: number): void {
     scratch(n);
-    // Rows past the arrays were never set (they grow only when a row past their end is set): null.
-    if (this.present.length < n) this.growTo(n - 1);
-    let nn = 0;
+    // Rows past the array were never set (it grows only when a row past its end is set): null.
+    if (this.present.length < n) this.present = growFilled(this.present, n - 1, 0);
+    const nn = this.values;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     let seconds = this.int64;
-    const present = this.present;
     const vals = this.vals;
-    // Gathered without a branch (as in StringDictBuffer.encode), then min/max over the values alone.
-    for (let i = 0; i < n; i++) {
-      nums[nn] = vals[i];
-      nn += present[i];
-    }
     for (let k = 0; k < nn; k++) {
-      const v = nums[k];
+      const v = vals[k];
       if (v < min) min = v;
       if (v > max) max = v;
       // Whole seconds: exact for any integer below 2^53. Not `v % 1000`: a double's % is a call
@@ -790,13 +784,14 @@ export class NumberBuffer implements ColumnBuffer {
 
   private writePlain(w: ChunkWriter, n: number): void {
     const nn = this.nn;
-    if (this.int64) for (let i = 0; i < nn; i++) body.i64(nums[i]);
-    else for (let i = 0; i < nn; i++) body.i32(nums[i]);
+    const vals = this.vals;
+    if (this.int64) for (let i = 0; i < nn; i++) body.i64(vals[i]);
+    else for (let i = 0; i < nn; i++) body.i32(vals[i]);
     w.dataPage(body.view8(), n, 'PLAIN');
   }
 
   /**
-   * Fills `ids` with dictionary ids of nums[0..nn) and returns the dictionary, or null when
+   * Fills `ids` with dictionary ids of vals[0..nn) and returns the dictionary, or null when
    * it would not be smaller than PLAIN: a dictionary of d values costs d values plus an id of
    * bitWidth(d) bits a row (timestamps of one hour: ~3,600 seconds for any number of rows, a
    * win; random IP IDs and source ports: nearly as many values as rows, a loss).
@@ -808,6 +803,7 @@ export class NumberBuffer implements ColumnBuffer {
     const limit = Math.floor((plainBytes - nn / 8) / valueBytes);
     const dict: number[] = [];
     const step = this.step;
+    const nums = this.vals;
     if ((max - min) / step < 1 << 17) {
       // Small range (ports, TTLs, lengths, IDs): a direct table beats a Map by far. The table is
       // shared and left all -1 again afterwards (only the slots used are cleared): a fresh 512 KB
@@ -865,7 +861,7 @@ export class DeltaNumberBuffer extends NumberBuffer {
     w.begin();
     body.reset();
     this.writeDefinitions(n);
-    writeDeltaBinaryPacked(body, nums, this.nn);
+    writeDeltaBinaryPacked(body, this.vals, this.nn);
     w.dataPage(body.view8(), n, 'DELTA_BINARY_PACKED');
     return this.finish(w, n);
   }
