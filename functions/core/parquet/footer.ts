@@ -73,19 +73,12 @@ export function writeDataPageHeader(
   numValues: number,
   encoding: Encoding,
 ): void {
-  scratch.reset();
-  thrift.begin();
-  thrift.i32(1, 0); // DATA_PAGE
-  thrift.i32(2, uncompressed);
-  thrift.i32(3, compressed);
-  thrift.struct(5);
+  beginPageHeader(DATA_PAGE, uncompressed, compressed);
   thrift.i32(1, numValues);
   thrift.i32(2, encodingId(encoding));
   thrift.i32(3, RLE);
   thrift.i32(4, RLE);
-  thrift.end();
-  thrift.end();
-  file.appendBytes(scratch.view8());
+  endPageHeader(file);
 }
 
 /** The header of a dictionary page of `count` PLAIN values. */
@@ -95,14 +88,32 @@ export function writeDictionaryPageHeader(
   compressed: number,
   count: number,
 ): void {
-  scratch.reset();
-  thrift.begin();
-  thrift.i32(1, 2); // DICTIONARY_PAGE
-  thrift.i32(2, uncompressed);
-  thrift.i32(3, compressed);
-  thrift.struct(7);
+  beginPageHeader(DICTIONARY_PAGE, uncompressed, compressed);
   thrift.i32(1, count);
   thrift.i32(2, PLAIN);
+  endPageHeader(file);
+}
+
+/** PageType values, and the PageHeader field that holds each one's own header. */
+const DATA_PAGE = 0;
+const DICTIONARY_PAGE = 2;
+const OWN_HEADER_FIELD = { [DATA_PAGE]: 5, [DICTIONARY_PAGE]: 7 } as const;
+
+/** A PageHeader's common fields, then the struct of the page type's own header. */
+function beginPageHeader(
+  type: typeof DATA_PAGE | typeof DICTIONARY_PAGE,
+  uncompressed: number,
+  compressed: number,
+): void {
+  scratch.reset();
+  thrift.begin();
+  thrift.i32(1, type);
+  thrift.i32(2, uncompressed);
+  thrift.i32(3, compressed);
+  thrift.struct(OWN_HEADER_FIELD[type]);
+}
+
+function endPageHeader(file: ByteWriter): void {
   thrift.end();
   thrift.end();
   file.appendBytes(scratch.view8());
