@@ -14,7 +14,7 @@
  * on the strings and tables), an integer lookup a few ns. A symbol is only a
  * shortcut: a symbol column's value is always the record's string.
  *
- * The address columns (src, dst) carry an IPv4 address by its value instead:
+ * The address columns (src, dst, inner_src, inner_dst) carry an IPv4 address by its value instead:
  * ipv4Mark(v), a number <= -2, so never -1 and never a symbol. A dotted quad's
  * canonical text and its 32-bit value stand for each other, so the writer can
  * key its dictionary by the integer and write the text from it, never touching
@@ -36,10 +36,12 @@ export const SYMBOL_COLUMNS = {
   ethertype: 4,
   src: 5,
   dst: 6,
+  inner_src: 7, // the addresses of the packet an ICMP error quotes
+  inner_dst: 8,
 } as const satisfies Record<string, number>;
 
 /** The columns whose LINE_SYMBOLS entry may be an IPv4 mark instead of a symbol. */
-export const IPV4_MARK_COLUMNS: ReadonlySet<string> = new Set(['src', 'dst']);
+export const IPV4_MARK_COLUMNS: ReadonlySet<string> = new Set(['src', 'dst', 'inner_src', 'inner_dst']);
 
 /** LINE_SYMBOLS' value for an IPv4 address v (0 .. 2^32 - 1) in an address column: -2 - v. */
 export const ipv4Mark = (v: number): number => -2 - v;
@@ -47,12 +49,12 @@ export const ipv4Mark = (v: number): number => -2 - v;
 /** The IPv4 address of a mark (a LINE_SYMBOLS value <= -2). */
 export const ipv4OfMark = (mark: number): number => -2 - mark;
 
-/** Per line: each symbol column's symbol (or, for src and dst, an IPv4 mark), or -1. Written by the parser, read before the next line. */
-export const LINE_SYMBOLS = new Float64Array(7).fill(-1);
+/** Per line: each symbol column's symbol (or, for an address column, an IPv4 mark), or -1. Written by the parser, read before the next line. */
+export const LINE_SYMBOLS = new Float64Array(9).fill(-1);
 if (Math.max(...Object.values(SYMBOL_COLUMNS)) + 1 !== LINE_SYMBOLS.length)
   throw new Error('LINE_SYMBOLS and clearLineSymbols must cover every index of SYMBOL_COLUMNS');
 
-/** Every symbol back to -1, for the next line (seven stores: cheaper than a call to fill()). */
+/** Every symbol back to -1, for the next line (nine stores: cheaper than a call to fill()). */
 export function clearLineSymbols(): void {
   const y = LINE_SYMBOLS;
   y[0] = -1;
@@ -62,6 +64,8 @@ export function clearLineSymbols(): void {
   y[4] = -1;
   y[5] = -1;
   y[6] = -1;
+  y[7] = -1;
+  y[8] = -1;
 }
 
 /**
