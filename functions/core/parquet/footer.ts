@@ -9,14 +9,7 @@
  * content (test/core/parquet-footer.test.ts), including its truncation of long
  * string statistics to 16 bytes, which is reused from it (a few per part).
  */
-import type { Encoding, SchemaElement } from 'hyparquet';
-import {
-  CompressionCodecs,
-  ConvertedTypes,
-  Encodings,
-  FieldRepetitionTypes,
-  ParquetTypes,
-} from 'hyparquet/src/constants.js';
+import type { ConvertedType, Encoding, FieldRepetitionType, ParquetType, SchemaElement } from 'hyparquet';
 import type { ByteWriter } from 'hyparquet-writer';
 import { unconvertMinMax } from 'hyparquet-writer/src/unconvert.js';
 import { ByteBuffer } from './byte-buffer.ts';
@@ -62,8 +55,35 @@ const scratch = new ByteBuffer(1 << 12);
 const thrift = new CompactWriter(scratch);
 const utf8 = new TextEncoder();
 
-/** Encodings' and codecs' Thrift enum values. */
-const encodingId = (e: Encoding): number => Encodings.indexOf(e);
+/**
+ * parquet.thrift's enum values for what fwlake writes (fixed by the format; written here rather
+ * than imported from hyparquet, which is only hyparquet-writer's dependency, not fwlake's).
+ */
+const TYPE_ID: Partial<Record<ParquetType, number>> = {
+  BOOLEAN: 0,
+  INT32: 1,
+  INT64: 2,
+  DOUBLE: 5,
+  BYTE_ARRAY: 6,
+};
+const REPETITION_ID: Record<FieldRepetitionType, number> = { REQUIRED: 0, OPTIONAL: 1, REPEATED: 2 };
+const CONVERTED_ID: Partial<Record<ConvertedType, number>> = { UTF8: 0, LIST: 3, TIMESTAMP_MILLIS: 9 };
+const ENCODING_ID: Partial<Record<Encoding, number>> = {
+  PLAIN: 0,
+  RLE: 3,
+  DELTA_BINARY_PACKED: 5,
+  RLE_DICTIONARY: 8,
+};
+const CODEC_ID: Record<CodecName, number> = { UNCOMPRESSED: 0, SNAPPY: 1, GZIP: 2, ZSTD: 6 };
+
+/** An enum value, or an error naming what fwlake does not write. */
+function enumValue<K extends string>(table: Partial<Record<K, number>>, key: K): number {
+  const v = table[key];
+  if (v === undefined) throw new Error(`${key} is not written by fwlake's Parquet writer`);
+  return v;
+}
+
+const encodingId = (e: Encoding): number => enumValue(ENCODING_ID, e);
 
 /** The header of a data page v1 of `numValues` level entries, RLE levels. */
 export function writeDataPageHeader(
@@ -177,13 +197,13 @@ function writeSchema(schema: readonly SchemaElement[]): void {
   thrift.list(2, TYPE.STRUCT, schema.length);
   for (const e of schema) {
     thrift.begin();
-    if (e.type !== undefined) thrift.i32(1, ParquetTypes.indexOf(e.type));
+    if (e.type !== undefined) thrift.i32(1, enumValue(TYPE_ID, e.type));
     if (e.type_length !== undefined)
       throw new Error('fixed-length schema elements are not written by fwlake');
-    if (e.repetition_type !== undefined) thrift.i32(3, FieldRepetitionTypes.indexOf(e.repetition_type));
+    if (e.repetition_type !== undefined) thrift.i32(3, REPETITION_ID[e.repetition_type]);
     thrift.binary(4, utf8.encode(e.name));
     if (e.num_children !== undefined) thrift.i32(5, e.num_children);
-    if (e.converted_type !== undefined) thrift.i32(6, ConvertedTypes.indexOf(e.converted_type));
+    if (e.converted_type !== undefined) thrift.i32(6, enumValue(CONVERTED_ID, e.converted_type));
     if (e.scale !== undefined || e.precision !== undefined || e.field_id !== undefined)
       throw new Error(`schema element ${e.name}: scale, precision and field ids are not written by fwlake`);
     const t = e.logical_type;
@@ -211,12 +231,12 @@ function writeChunk(c: ChunkMeta): void {
   thrift.begin();
   thrift.i64(2, c.fileOffset);
   thrift.struct(3);
-  thrift.i32(1, ParquetTypes.indexOf(c.element.type ?? 'BYTE_ARRAY'));
+  thrift.i32(1, enumValue(TYPE_ID, c.element.type ?? 'BYTE_ARRAY'));
   thrift.list(2, TYPE.I32, c.encodings.length);
   for (const e of c.encodings) thrift.elementI32(encodingId(e));
   thrift.list(3, TYPE.BINARY, c.path.length);
   for (const p of c.path) thrift.elementBinary(pathUtf8(p));
-  thrift.i32(4, CompressionCodecs.indexOf(c.codec));
+  thrift.i32(4, CODEC_ID[c.codec]);
   thrift.i64(5, c.numValues);
   thrift.i64(6, c.totalUncompressed);
   thrift.i64(7, c.totalCompressed);
