@@ -8,8 +8,8 @@
  * thousands of generated kernel lines drawn with repeats from a pool bigger
  * than the caches, so values hit, miss and are evicted and stored again
  * (new symbols for the same text); plus journal JSON lines (hosts without
- * symbols) and ICMP errors (quoted addresses, which must not take the outer
- * packet's symbols).
+ * symbols) and ICMP errors (quoted addresses: their symbols and IPv4 marks go to
+ * inner_src/inner_dst, never to the outer packet's src/dst).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -19,7 +19,11 @@ import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { ipv4Mark, LINE_SYMBOLS, SYMBOL_COLUMNS } from '../../functions/core/line-symbols.ts';
 import { ByteBuffer } from '../../functions/core/parquet/byte-buffer.ts';
 import { gzipCodec, hasZstd, parseCodec, SNAPPY, UNCOMPRESSED } from '../../functions/core/parquet/codec.ts';
-import { writeDataPageHeader, writeDictionaryPageHeader } from '../../functions/core/parquet/footer.ts';
+import {
+  DATA_PAGE,
+  DICTIONARY_PAGE,
+  writePageHeader as writeOurPageHeader,
+} from '../../functions/core/parquet/footer.ts';
 import { RecordColumns } from '../../functions/core/parquet/record-columns.ts';
 import { FirewallRecord } from '../../functions/core/record.ts';
 import { COLUMNS } from '../../functions/core/schema.ts';
@@ -398,7 +402,7 @@ describe('Parquet writer, read back by DuckDB', () => {
     const theirs = new ByteWriter();
     for (const size of [0, 1, 127, 128, 16_383, 16_384, 1 << 20, 2 ** 31 - 1]) {
       for (const encoding of ['PLAIN', 'RLE_DICTIONARY', 'DELTA_BINARY_PACKED'] as const) {
-        writeDataPageHeader(ours, size, size >>> 1, size, encoding);
+        writeOurPageHeader(ours, DATA_PAGE, size, size >>> 1, size, encoding);
         writePageHeader(theirs, {
           type: 'DATA_PAGE',
           uncompressed_page_size: size,
@@ -411,7 +415,7 @@ describe('Parquet writer, read back by DuckDB', () => {
           },
         });
       }
-      writeDictionaryPageHeader(ours, size, size >>> 2, size >>> 3);
+      writeOurPageHeader(ours, DICTIONARY_PAGE, size, size >>> 2, size >>> 3, 'PLAIN');
       writePageHeader(theirs, {
         type: 'DICTIONARY_PAGE',
         uncompressed_page_size: size,

@@ -9,7 +9,14 @@
 import type { Encoding, SchemaElement } from 'hyparquet';
 import type { ByteWriter } from 'hyparquet-writer';
 import type { Codec } from './codec.ts';
-import { type ChunkMeta, type ChunkStats, writeDataPageHeader, writeDictionaryPageHeader } from './footer.ts';
+import {
+  type ChunkMeta,
+  type ChunkStats,
+  DATA_PAGE,
+  DICTIONARY_PAGE,
+  type PageType,
+  writePageHeader,
+} from './footer.ts';
 
 export class ChunkWriter {
   private start = 0;
@@ -34,29 +41,25 @@ export class ChunkWriter {
   /** A dictionary page: `count` values, PLAIN-encoded in `body`. */
   dictionaryPage(body: Uint8Array, count: number): void {
     this.dictionaryOffset = this.file.offset;
-    // May be a view valid only until the codec's next call (snappy): appended below, before that.
-    const compressed = this.codec.compress(body);
-    const before = this.file.offset;
-    writeDictionaryPageHeader(this.file, body.length, compressed.length, count);
-    this.append(before, body, compressed);
-    this.used('PLAIN');
+    this.page(DICTIONARY_PAGE, body, count, 'PLAIN');
   }
 
   /** A data page of `numValues` level entries; `body` = levels then values. */
   dataPage(body: Uint8Array, numValues: number, encoding: Encoding): void {
     if (this.dataOffset < 0) this.dataOffset = this.file.offset;
-    const compressed = this.codec.compress(body);
-    const before = this.file.offset;
-    writeDataPageHeader(this.file, body.length, compressed.length, numValues, encoding);
-    this.append(before, body, compressed);
-    this.used(encoding);
+    this.page(DATA_PAGE, body, numValues, encoding);
     this.used('RLE');
   }
 
-  /** After a page header written from `before`: counts the page's uncompressed size and appends its body. */
-  private append(before: number, body: Uint8Array, compressed: Uint8Array): void {
+  /** Compresses `body`, appends its header and it, and counts its uncompressed size and encoding. */
+  private page(type: PageType, body: Uint8Array, numValues: number, encoding: Encoding): void {
+    // May be a view valid only until the codec's next call (snappy): appended below, before that.
+    const compressed = this.codec.compress(body);
+    const before = this.file.offset;
+    writePageHeader(this.file, type, body.length, compressed.length, numValues, encoding);
     this.uncompressed += this.file.offset - before + body.length;
     this.file.appendBytes(compressed);
+    this.used(encoding);
   }
 
   private used(encoding: Encoding): void {

@@ -678,10 +678,10 @@ export class NumberBuffer implements ColumnBuffer {
    */
   protected vals = new Float64Array(1024);
   private present = new Uint8Array(1024);
-  private values = 0;
+  /** How many values: vals[0..values) are the non-null rows' values. */
+  protected values = 0;
   protected readonly int64: boolean;
-  /** What collect() found: the values' count (in `vals`), min and max. */
-  protected nn = 0;
+  /** What collect() found: the values' min and max. */
   protected min = 0;
   protected max = 0;
   /**
@@ -722,14 +722,14 @@ export class NumberBuffer implements ColumnBuffer {
     w.begin();
     body.reset();
     this.writeDefinitions(n);
-    const dictionary = this.dictionary(this.nn, this.min, this.max);
+    const dictionary = this.dictionary(this.values, this.min, this.max);
     if (dictionary !== null) this.writeDictionary(w, n, dictionary);
     else this.writePlain(w, n);
     return this.finish(w, n);
   }
 
   /**
-   * The values' count, min and max, and whether all are whole seconds. The definition levels
+   * The values' min and max, and whether all are whole seconds. The definition levels
    * are `present` itself (writeDefinitions), so it is made to cover every row.
    */
   protected collect(n: number): void {
@@ -749,7 +749,6 @@ export class NumberBuffer implements ColumnBuffer {
       // into C (11% of encoding when run for every value).
       if (seconds && Math.floor(v / 1000) * 1000 !== v) seconds = false;
     }
-    this.nn = nn;
     this.min = min;
     this.max = max;
     this.step = seconds ? 1000 : 1;
@@ -757,13 +756,13 @@ export class NumberBuffer implements ColumnBuffer {
 
   /** The definition levels, `present` itself: one run when every row has a value (most columns of most parts). */
   protected writeDefinitions(n: number): void {
-    if (this.nn === n) writeLevelRun(body, n, 1);
+    if (this.values === n) writeLevelRun(body, n, 1);
     else writeLevels(body, this.present, n, 1);
   }
 
   protected finish(w: ChunkWriter, n: number): ChunkMeta {
     return w.finish(this.element, this.path, n, {
-      nullCount: n - this.nn,
+      nullCount: n - this.values,
       min: this.min,
       max: this.max,
     });
@@ -778,12 +777,12 @@ export class NumberBuffer implements ColumnBuffer {
     w.dictionaryPage(values.view8(), dictionary.length);
     const width = bitWidth(dictionary.length - 1);
     body.u8(width);
-    writeRleHybrid(body, ids, 0, this.nn, width);
+    writeRleHybrid(body, ids, 0, this.values, width);
     w.dataPage(body.view8(), n, 'RLE_DICTIONARY');
   }
 
   private writePlain(w: ChunkWriter, n: number): void {
-    const nn = this.nn;
+    const nn = this.values;
     const vals = this.vals;
     if (this.int64) for (let i = 0; i < nn; i++) body.i64(vals[i]);
     else for (let i = 0; i < nn; i++) body.i32(vals[i]);
@@ -861,7 +860,7 @@ export class DeltaNumberBuffer extends NumberBuffer {
     w.begin();
     body.reset();
     this.writeDefinitions(n);
-    writeDeltaBinaryPacked(body, this.vals, this.nn);
+    writeDeltaBinaryPacked(body, this.vals, this.values);
     w.dataPage(body.view8(), n, 'DELTA_BINARY_PACKED');
     return this.finish(w, n);
   }

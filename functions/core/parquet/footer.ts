@@ -6,7 +6,7 @@
  * Only what fwlake's files hold is covered: the logical types STRING, LIST and
  * TIMESTAMP, statistics of null counts and min/max. The bytes are those
  * hyparquet-writer's writePageHeader and writeMetadata write for the same
- * content (test/core/parquet-footer.test.ts), including its truncation of long
+ * content (test/core/parquet-writer.test.ts), including its truncation of long
  * string statistics to 16 bytes, which is reused from it (a few per part).
  */
 import type { ConvertedType, Encoding, FieldRepetitionType, ParquetType, SchemaElement } from 'hyparquet';
@@ -85,62 +85,42 @@ function enumValue<K extends string>(table: Partial<Record<K, number>>, key: K):
 
 const encodingId = (e: Encoding): number => enumValue(ENCODING_ID, e);
 
-/** The header of a data page v1 of `numValues` level entries, RLE levels. */
-export function writeDataPageHeader(
+/** PageType values fwlake writes; the PageHeader field holding each one's own header is 5 and 7. */
+export const DATA_PAGE = 0;
+export const DICTIONARY_PAGE = 2;
+export type PageType = typeof DATA_PAGE | typeof DICTIONARY_PAGE;
+
+/**
+ * A page's header. A data page (v1) holds `numValues` level entries with RLE levels; a
+ * dictionary page `numValues` values, `encoding` PLAIN. Both own headers start with
+ * num_values and encoding; a data page's adds its two level encodings.
+ */
+export function writePageHeader(
   file: ByteWriter,
+  type: PageType,
   uncompressed: number,
   compressed: number,
   numValues: number,
   encoding: Encoding,
-): void {
-  beginPageHeader(DATA_PAGE, uncompressed, compressed);
-  thrift.i32(1, numValues);
-  thrift.i32(2, encodingId(encoding));
-  thrift.i32(3, RLE);
-  thrift.i32(4, RLE);
-  endPageHeader(file);
-}
-
-/** The header of a dictionary page of `count` PLAIN values. */
-export function writeDictionaryPageHeader(
-  file: ByteWriter,
-  uncompressed: number,
-  compressed: number,
-  count: number,
-): void {
-  beginPageHeader(DICTIONARY_PAGE, uncompressed, compressed);
-  thrift.i32(1, count);
-  thrift.i32(2, PLAIN);
-  endPageHeader(file);
-}
-
-/** PageType values, and the PageHeader field that holds each one's own header. */
-const DATA_PAGE = 0;
-const DICTIONARY_PAGE = 2;
-const OWN_HEADER_FIELD = { [DATA_PAGE]: 5, [DICTIONARY_PAGE]: 7 } as const;
-
-/** A PageHeader's common fields, then the struct of the page type's own header. */
-function beginPageHeader(
-  type: typeof DATA_PAGE | typeof DICTIONARY_PAGE,
-  uncompressed: number,
-  compressed: number,
 ): void {
   scratch.reset();
   thrift.begin();
   thrift.i32(1, type);
   thrift.i32(2, uncompressed);
   thrift.i32(3, compressed);
-  thrift.struct(OWN_HEADER_FIELD[type]);
-}
-
-function endPageHeader(file: ByteWriter): void {
+  thrift.struct(type === DATA_PAGE ? 5 : 7);
+  thrift.i32(1, numValues);
+  thrift.i32(2, encodingId(encoding));
+  if (type === DATA_PAGE) {
+    thrift.i32(3, RLE);
+    thrift.i32(4, RLE);
+  }
   thrift.end();
   thrift.end();
   file.appendBytes(scratch.view8());
 }
 
 const RLE = encodingId('RLE');
-const PLAIN = encodingId('PLAIN');
 
 /** Each schema's FileMetaData fields 1 (version 2) and 2 (the schema), encoded once. */
 const schemaBytes = new WeakMap<readonly SchemaElement[], Uint8Array>();

@@ -6,7 +6,7 @@
  * field ids (`field_3`), walks them with Object.entries, guesses each type from
  * the value and makes a TextEncoder per string. Per 1M lines (~7,000 page
  * headers and 72 footers) that was ~0.2 s of a ~7 s ingest on one core. The
- * bytes are the same (test/core/parquet-footer.test.ts compares them).
+ * bytes are the same (test/core/parquet-writer.test.ts compares them).
  */
 import type { ByteBuffer } from './byte-buffer.ts';
 
