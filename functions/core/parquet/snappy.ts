@@ -91,6 +91,35 @@ function call(fn: 'compress_raw' | 'decompress_raw', input: Uint8Array, copy: bo
   }
 }
 
+/**
+ * Heap the module keeps for pages from the start: a page body is at most ~1 MiB (raw column
+ * pages, column-buffers.ts) and compress_raw holds it and its block (up to 32 + n * 7/6 bytes)
+ * at once, so 8 MiB covers ingest's pages with room for fragmentation.
+ */
+export const SNAPPY_RESERVED_BYTES = 8 << 20;
+
+/**
+ * Instantiates the module and grows its heap by `bytes` now, at start-up, instead of in the
+ * middle of a run. Why: growing WebAssembly memory detaches its old ArrayBuffer, and the first
+ * detach in a process invalidates V8's ArrayBufferDetaching protector, which throws away the
+ * optimized code of every function that reads typed arrays. On the first part of an ingest
+ * that was ~60 hot functions (parser, column buffers, encoders), compiled again on the same
+ * core: ~5% of a 1M-line Parquet ingest. Code optimized after this call is compiled without
+ * the protector, so it stays. The heap's allocator keeps freed memory, so pages that fit
+ * never grow the memory again.
+ */
+export function reserveSnappy(bytes: number = SNAPPY_RESERVED_BYTES): void {
+  const w = instance();
+  if (reserved >= bytes) return;
+  const ptr = w.__wbindgen_malloc(bytes);
+  w.__wbindgen_free(ptr, bytes);
+  reserved = bytes;
+}
+let reserved = 0;
+
+/** The module's memory size in bytes (0 before first use): lets tests see whether it grew. */
+export const snappyMemoryBytes = (): number => (wasm === undefined ? 0 : wasm.memory.buffer.byteLength);
+
 /** `input` as one raw snappy block. */
 export const snappyCompress = (input: Uint8Array): Uint8Array => call('compress_raw', input, true);
 
