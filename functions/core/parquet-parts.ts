@@ -80,8 +80,6 @@ export class ParquetPartWriter implements RecordSink {
     this.rowsPerPart = opts.rowsPerPart ?? ROW_GROUP_ROWS;
     this.maxBufferedRows = opts.maxBufferedRows ?? MAX_BUFFERED_ROWS;
     this.codec = opts.codec ?? defaultCodec();
-    // Before the first record, not at the first part: see reserveSnappy.
-    this.codec.prepare?.();
   }
 
   add(

@@ -16,7 +16,7 @@
  * gzip 1 +1.2 s (79 MB), gzip 6 +3.5 s (65 MB); Node 24 zstd 1 +0.5 s (70 MB).
  */
 import * as zlib from 'node:zlib';
-import { reserveSnappy, snappyCompressView } from './snappy.ts';
+import { snappyCompressView } from './snappy.ts';
 
 export type CodecName = 'GZIP' | 'ZSTD' | 'SNAPPY' | 'UNCOMPRESSED';
 
@@ -24,8 +24,6 @@ export interface Codec {
   readonly name: CodecName;
   /** `input` compressed. The result may be a view valid only until the codec's next call: copy it away at once. */
   compress(input: Uint8Array): Uint8Array;
-  /** Gets the codec ready before the hot loop starts (see reserveSnappy): call once per writer. */
-  prepare?(): void;
 }
 
 type ZstdSync = (input: Uint8Array, opts?: { params?: Record<number, number> }) => Buffer;
@@ -44,7 +42,7 @@ export function zstdCodec(level: number): Codec {
   return { name: 'ZSTD', compress: (input) => z(input, { params: { [ZSTD_LEVEL_PARAM]: level } }) };
 }
 
-export const SNAPPY: Codec = { name: 'SNAPPY', compress: snappyCompressView, prepare: () => reserveSnappy() };
+export const SNAPPY: Codec = { name: 'SNAPPY', compress: snappyCompressView };
 
 export const UNCOMPRESSED: Codec = { name: 'UNCOMPRESSED', compress: (input) => input };
 

@@ -10,10 +10,13 @@
  * it is the fast codec for fresh parts, and compaction rewrites them with zstd.
  *
  * The module is compiled on first use (~1 ms), so functions that never write
- * snappy never pay for it. Calls follow the ABI of the package's own
- * wasm-bindgen glue (cjs/snappy.js), without the glue.
+ * snappy never pay for it. Its memory is made shared when it is loaded
+ * (wasm-shared-memory.ts): growing it then detaches no ArrayBuffer, which
+ * would cost V8's optimized typed-array code everywhere. Calls follow the ABI
+ * of the package's own wasm-bindgen glue (cjs/snappy.js), without the glue.
  */
 import { SNAPPY_WASM_BASE64 } from './snappy-wasm-binary.ts';
+import { withSharedMemory } from './wasm-shared-memory.ts';
 
 /** The part of the WebAssembly API used here (the project's `lib` is ES2022, which has no WebAssembly types). */
 declare const WebAssembly: {
@@ -22,7 +25,7 @@ declare const WebAssembly: {
 };
 
 interface SnappyExports {
-  memory: { buffer: ArrayBuffer };
+  memory: { buffer: ArrayBufferLike };
   /** Writes [ptr, len, error, isError] of the compressed block at `retptr`; takes ownership of the input allocation. */
   compress_raw(retptr: number, ptr: number, len: number): void;
   decompress_raw(retptr: number, ptr: number, len: number): void;
@@ -37,7 +40,7 @@ let lastError = '';
 
 function instance(): SnappyExports {
   if (wasm !== undefined) return wasm;
-  const module = new WebAssembly.Module(Buffer.from(SNAPPY_WASM_BASE64, 'base64'));
+  const module = new WebAssembly.Module(withSharedMemory(Buffer.from(SNAPPY_WASM_BASE64, 'base64')));
   const imports = {
     __wbindgen_placeholder__: {
       // Called only from inside compress/decompress, so `wasm` is set by then.
@@ -70,7 +73,8 @@ function call(fn: 'compress_raw' | 'decompress_raw', input: Uint8Array, copy: bo
   const retptr = w.__wbindgen_add_to_stack_pointer(-16);
   try {
     const ptr = w.__wbindgen_malloc(input.length);
-    // Views are made after each call into the module: a call may grow (and so detach) its memory.
+    // Views are made after each call into the module: a call may grow its memory, and a view
+    // of the memory's buffer from before a grow does not see the new bytes.
     new Uint8Array(w.memory.buffer).set(input, ptr);
     w[fn](retptr, ptr, input.length);
     const ret = new Int32Array(w.memory.buffer, retptr, 4);
@@ -91,34 +95,8 @@ function call(fn: 'compress_raw' | 'decompress_raw', input: Uint8Array, copy: bo
   }
 }
 
-/**
- * Heap the module keeps for pages from the start: a page body is at most ~1 MiB (raw column
- * pages, column-buffers.ts) and compress_raw holds it and its block (up to 32 + n * 7/6 bytes)
- * at once, so 8 MiB covers ingest's pages with room for fragmentation.
- */
-export const SNAPPY_RESERVED_BYTES = 8 << 20;
-
-/**
- * Instantiates the module and grows its heap by `bytes` now, at start-up, instead of in the
- * middle of a run. Why: growing WebAssembly memory detaches its old ArrayBuffer, and the first
- * detach in a process invalidates V8's ArrayBufferDetaching protector, which throws away the
- * optimized code of every function that reads typed arrays. On the first part of an ingest
- * that was ~60 hot functions (parser, column buffers, encoders), compiled again on the same
- * core: ~5% of a 1M-line Parquet ingest. Code optimized after this call is compiled without
- * the protector, so it stays. The heap's allocator keeps freed memory, so pages that fit
- * never grow the memory again.
- */
-export function reserveSnappy(bytes: number = SNAPPY_RESERVED_BYTES): void {
-  const w = instance();
-  if (reserved >= bytes) return;
-  const ptr = w.__wbindgen_malloc(bytes);
-  w.__wbindgen_free(ptr, bytes);
-  reserved = bytes;
-}
-let reserved = 0;
-
-/** The module's memory size in bytes (0 before first use): lets tests see whether it grew. */
-export const snappyMemoryBytes = (): number => (wasm === undefined ? 0 : wasm.memory.buffer.byteLength);
+/** The module's memory (null before first use): lets tests see how it grows. */
+export const snappyMemory = (): { buffer: ArrayBufferLike } | null => wasm?.memory ?? null;
 
 /** `input` as one raw snappy block. */
 export const snappyCompress = (input: Uint8Array): Uint8Array => call('compress_raw', input, true);
