@@ -6,7 +6,8 @@
  * when something really failed: an unreadable file, a failed build, a crashed
  * child, a broken pipeline (the other figures are still printed first).
  *
- *   1. parse-only: parseLine over lines already in memory (the parser alone).
+ *   1. parse-only: parseLine over lines already in memory (the parser alone), bench/parse-only.ts
+ *      bundled and run in a child node as the CLI runs it, pinned to one core with the ingest runs.
  *   2. end-to-end: `fwlake ingest FILE --format json|parquet` (bin/fwlake.mjs, built
  *      first) in a child process: lines/s, input MB/s, peak RSS, once on all cores
  *      and once pinned to one (`taskset -c 0`: the goals are for one core); the
@@ -39,20 +40,19 @@
  * /tmp/fwlake-bench/results.json. MB = 10^6 bytes throughout.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { build as esbuild } from 'esbuild';
 import { GZIP_LEVEL } from '../functions/adapters/local-warehouse.ts';
 import { COMPACTED_ORDER } from '../functions/core/compaction-format.ts';
-import { type LineBatch, splitLines } from '../functions/core/lines.ts';
-import { isQuarantined, type ParseOptions, parseLine } from '../functions/core/parse-line.ts';
 import type { PartFormat } from '../functions/core/part-format.ts';
-import { FirewallRecord } from '../functions/core/record.ts';
 import { afterEveryHour, type CompactRun, compactRun } from './compact-run.ts';
 import { canPinToOneCore, ROOT } from './fwlake-child.ts';
 import { type IngestRun, ingestRun } from './ingest-runs.ts';
+import { type ParseOnlyResult, ROUNDS } from './parse-only.ts';
 import { BENCH_QUERIES, type QueryWindow, queryBytes, type WarehouseQueries } from './query-bytes.ts';
 
 const WORK_DIR = '/tmp/fwlake-bench';
@@ -60,8 +60,6 @@ const RESULTS = join(WORK_DIR, 'results.json');
 const DEFAULT_LINES = 1_000_000;
 const DEFAULT_PARSE_LINES = 2_000_000;
 const GEN_SEED = 1;
-const WARMUP_LINES = 100_000;
-const ROUNDS = 3;
 const FORMATS: readonly PartFormat[] = ['json', 'parquet'];
 const FORMAT_NAME: Record<PartFormat, string> = { json: 'gzip JSON', parquet: 'Parquet' };
 
@@ -85,12 +83,6 @@ const USAGE =
   '         [--skip-sed] [--no-build]';
 
 class UsageError extends Error {}
-
-interface Counts {
-  records: number;
-  skipped: number;
-  quarantined: number;
-}
 
 // ---------------------------------------------------------------- input
 
@@ -120,21 +112,6 @@ async function defaultInput(lines: number): Promise<string> {
   return file;
 }
 
-/** The first `max` lines in memory, split exactly as the ingest splits them (with the bytes they came from, as the ingest has). */
-async function readLines(
-  file: string,
-  max: number,
-): Promise<{ batches: LineBatch[]; lines: number; whole: boolean }> {
-  const batches: LineBatch[] = [];
-  let lines = 0;
-  for await (const batch of splitLines(createReadStream(file, { highWaterMark: 1 << 20 }))) {
-    batches.push(batch);
-    lines += batch.lines.length;
-    if (lines >= max) return { batches, lines: max, whole: false };
-  }
-  return { batches, lines, whole: true };
-}
-
 /** `node build.mjs` (what `npm run build` runs), so the measured bin/fwlake.mjs is the current source. */
 function build(): void {
   const res = spawnSync(process.execPath, ['build.mjs'], { cwd: ROOT, encoding: 'utf8' });
@@ -144,57 +121,33 @@ function build(): void {
 // ---------------------------------------------------------------- 1. parse-only
 
 /**
- * Parses the first n lines exactly as the ingest does (ingestLines), minus encoding and writing:
- * into one record object reused for every line (until 2026-11-25 this made a new record per
- * line, which ingest never does: ~3% slower, the garbage collector's share).
+ * bench/parse-only.ts, bundled by esbuild and run in a child node (pinned to one core when
+ * `oneCore`): the parser as the CLI runs it (see that file for why not in this process).
  */
-function parseAll(batches: LineBatch[], n: number, opts: ParseOptions): Counts {
-  const c: Counts = { records: 0, skipped: 0, quarantined: 0 };
-  const scratch = new FirewallRecord();
-  let lineNo = 0;
-  for (const { lines, bytes, starts } of batches) {
-    for (let i = 0; i < lines.length && lineNo < n; i++) {
-      const r = parseLine(lines[i], ++lineNo, opts, bytes, starts[i], scratch);
-      if (r === null) c.skipped++;
-      else if (isQuarantined(r)) c.quarantined++;
-      else c.records++;
-    }
-  }
-  return c;
-}
-
-async function parseOnly(file: string, fileBytes: number, maxLines: number, referenceMs: number) {
-  const { batches, lines, whole } = await readLines(file, maxLines);
-  // The input bytes of the lines parsed, for MB/s: the file's, or those of the lines read (each with its newline).
-  let bytes = fileBytes;
-  if (!whole) {
-    bytes = 0;
-    let seen = 0;
-    for (const b of batches) {
-      for (let i = 0; i < b.lines.length && seen < lines; i++, seen++)
-        bytes += Buffer.byteLength(b.lines[i]) + 1;
-    }
-  }
-  const opts: ParseOptions = { referenceMs, sourceKey: basename(file), fallbackHost: null };
-  // One warm-up round so the timed rounds run optimised code, not the interpreter.
-  parseAll(batches, Math.min(WARMUP_LINES, lines), opts);
-  const times: number[] = [];
-  let counts: Counts = { records: 0, skipped: 0, quarantined: 0 };
-  for (let round = 0; round < ROUNDS; round++) {
-    const t0 = performance.now();
-    counts = parseAll(batches, lines, opts);
-    times.push((performance.now() - t0) / 1000);
-  }
-  const sorted = [...times].sort((a, b) => a - b);
-  const rate = (secs: number) => ({ secs, linesPerS: lines / secs, mbPerS: bytes / 1e6 / secs });
-  return {
-    lines,
-    bytes,
-    rounds: times,
-    best: rate(sorted[0]),
-    median: rate(sorted[sorted.length >> 1]),
-    ...counts,
-  };
+async function parseOnlyChild(
+  file: string,
+  fileBytes: number,
+  maxLines: number,
+  referenceMs: number,
+  oneCore: boolean,
+): Promise<ParseOnlyResult> {
+  await mkdir(WORK_DIR, { recursive: true });
+  const bundle = join(WORK_DIR, 'parse-only.mjs');
+  await esbuild({
+    entryPoints: [join(ROOT, 'bench', 'parse-only.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: bundle,
+    logLevel: 'warning',
+  });
+  const args = [bundle, file, String(fileBytes), String(maxLines), String(referenceMs)];
+  const [cmd, argv] = oneCore
+    ? ['taskset', ['-c', '0', process.execPath, ...args]]
+    : [process.execPath, args];
+  const res = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (res.status !== 0) throw new Error(`parse-only child exited with ${res.status}:\n${res.stderr}`);
+  return JSON.parse(res.stdout) as ParseOnlyResult;
 }
 
 // ---------------------------------------------------------------- 2. end-to-end, 3. query bytes
@@ -432,8 +385,10 @@ async function main(argv: string[]): Promise<number> {
     cores: os.cpus().length,
     loadAvg1m: os.loadavg()[0],
   };
-  process.stderr.write('parse-only...\n');
-  const parse = await parseOnly(file, bytes, parseLines, referenceMs);
+  // Parse-only on one core when the ingest has one-core runs: the goals are for one core.
+  const parseOneCore = modes.includes(true);
+  process.stderr.write(`parse-only, ${parseOneCore ? 'one core' : 'not pinned'}...\n`);
+  const parse = await parseOnlyChild(file, bytes, parseLines, referenceMs, parseOneCore);
   // Compaction runs once, where the goals are judged: on one core when there are one-core runs.
   const compactMode: CompactMode = values['skip-compact'] ? null : { oneCore: modes.includes(true) };
   const figures: FormatFigures[] = [];
@@ -454,7 +409,7 @@ async function main(argv: string[]): Promise<number> {
   const rows: string[][] = [
     ['measurement', 'lines/s', 'MB/s', 'time', 'detail'],
     [
-      `parse-only, best of ${ROUNDS}`,
+      `parse-only, ${parseOneCore ? '1 core' : 'not pinned'}, best of ${ROUNDS}`,
       int(parse.best.linesPerS),
       parse.best.mbPerS.toFixed(1),
       secs(parse.best.secs),
