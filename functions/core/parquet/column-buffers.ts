@@ -802,7 +802,7 @@ export class NumberBuffer implements ColumnBuffer {
     const limit = Math.floor((plainBytes - nn / 8) / valueBytes);
     const dict: number[] = [];
     const step = this.step;
-    const nums = this.vals;
+    const vals = this.vals;
     if ((max - min) / step < 1 << 17) {
       // Small range (ports, TTLs, lengths, IDs): a direct table beats a Map by far. The table is
       // shared and left all -1 again afterwards (only the slots used are cleared): a fresh 512 KB
@@ -814,13 +814,13 @@ export class NumberBuffer implements ColumnBuffer {
         // Random values (IP IDs, ephemeral source ports) would fill the dictionary nearly to the
         // limit before it says no, a random read into the table per row: judge them early, as below.
         if (i === SAMPLE && dict.length > SAMPLE * 0.75) break;
-        const k = (nums[i] - min) / step;
+        const k = (vals[i] - min) / step;
         id = slot[k];
         if (id < 0) {
           if (dict.length >= limit) break;
           id = dict.length;
           slot[k] = id;
-          dict.push(nums[i]);
+          dict.push(vals[i]);
         }
         ids[i] = id;
       }
@@ -834,12 +834,12 @@ export class NumberBuffer implements ColumnBuffer {
     const map = new Map<number, number>();
     for (let i = 0; i < nn; i++) {
       if (i === SAMPLE && dict.length > SAMPLE * 0.75) return null;
-      let id = map.get(nums[i]);
+      let id = map.get(vals[i]);
       if (id === undefined) {
         if (dict.length >= limit) return null;
         id = dict.length;
-        map.set(nums[i], id);
-        dict.push(nums[i]);
+        map.set(vals[i], id);
+        dict.push(vals[i]);
       }
       ids[i] = id;
     }

@@ -84,6 +84,7 @@ function enumValue<K extends string>(table: Partial<Record<K, number>>, key: K):
 }
 
 const encodingId = (e: Encoding): number => enumValue(ENCODING_ID, e);
+const RLE = encodingId('RLE');
 
 /** PageType values fwlake writes; the PageHeader field holding each one's own header is 5 and 7. */
 export const DATA_PAGE = 0;
@@ -119,8 +120,6 @@ export function writePageHeader(
   thrift.end();
   file.appendBytes(scratch.view8());
 }
-
-const RLE = encodingId('RLE');
 
 /** Each schema's FileMetaData fields 1 (version 2) and 2 (the schema), encoded once. */
 const schemaBytes = new WeakMap<readonly SchemaElement[], Uint8Array>();
