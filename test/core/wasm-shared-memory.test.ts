@@ -4,52 +4,21 @@
 // a line when a protector falls. A control child grows the module's unpatched memory and must
 // print that line, so the check can fail.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import { SNAPPY_WASM_BASE64 } from '../../functions/core/parquet/snappy-wasm-binary.ts';
 import { MAX_PAGES, withSharedMemory } from '../../functions/core/parquet/wasm-shared-memory.ts';
+import { runInV8Child } from '../support/v8-child.ts';
 
-const run = promisify(execFile);
 const SNAPPY_TS = fileURLToPath(new URL('../../functions/core/parquet/snappy.ts', import.meta.url));
 const BINARY_TS = fileURLToPath(
   new URL('../../functions/core/parquet/snappy-wasm-binary.ts', import.meta.url),
 );
 const INVALIDATED = /Invalidating protector cell ArrayBufferDetaching/;
 
-/**
- * Runs `code` (an ES module importing `entry`, a .ts file, as `m`) in a child node that traces
- * protector invalidations, and returns its output. The entry is bundled by esbuild first: tsx,
- * the TypeScript loader, itself detaches a buffer as it loads a file.
- */
-async function traced(entry: string, code: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'fwlake-wasm-'));
-  try {
-    const bundle = join(dir, 'entry.mjs');
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      outfile: bundle,
-      logLevel: 'silent',
-    });
-    const script = `import * as m from ${JSON.stringify(pathToFileURL(bundle).href)};\n${code}`;
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--trace-protector-invalidation', '--input-type=module', '-e', script],
-      { maxBuffer: 1 << 20 },
-    );
-    return stdout + stderr;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+/** Runs `code` (importing `entry` as `m`) in a child node that traces protector invalidations. */
+const traced = (entry: string, code: string): Promise<string> =>
+  runInV8Child(entry, ['--trace-protector-invalidation'], code);
 
 /** A module of magic, version and the given sections (id, body bytes). */
 function moduleOf(...sections: [number, number[]][]): Uint8Array {
