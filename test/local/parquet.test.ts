@@ -221,6 +221,19 @@ describe('ingest --format parquet', () => {
     assert.equal(written.length, 3);
   });
 
+  it('reuses emptied buffers: hours that overlap at their boundaries make few new ones', async () => {
+    const store = { async writePart() {} };
+    const w = new ParquetPartWriter(store, PARQUET_PREFIX, { rowsPerPart: 4, maxBufferedRows: 6 });
+    // Eight hours, each with one line of the next among its last ones, as hosts' clocks differ.
+    const hours: string[] = [];
+    for (let h = 0; h < 8; h++) hours.push(`h${h}`, `h${h}`, `h${h}`, `h${h + 1}`, `h${h}`);
+    for (const p of hours) await w.add(p, Object.assign(new FirewallRecord(), { ts: 0 }));
+    await w.close();
+    assert.equal(w.parts.reduce((n, x) => n + x.rows, 0), hours.length);
+    // Two spares: 5 buffers made for 9 partitions. With one spare it was 9, one for each.
+    assert.equal(w.buffersMade, 5);
+  });
+
   it('encodes nulls, empty batches of columns and large bigints', () => {
     const r = new FirewallRecord();
     r.ts = Date.parse('2026-01-01T00:00:00Z');
