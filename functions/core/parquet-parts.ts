@@ -5,8 +5,9 @@
  * Records are buffered per partition, column by column (RecordColumns). A
  * partition's buffer is written as its own part (one file, one row group)
  * when it reaches `rowsPerPart`; and when all buffers together reach
- * `maxBufferedRows`, the largest one is written out, so memory stays bounded
- * however the input interleaves its hours. Everything left is written at
+ * `maxBufferedRows`, one is written out, so memory stays bounded however the
+ * input interleaves its hours: the one that has gone longest without a row if
+ * that is more than `staleRows` rows ago (its hour is over), else the largest. Everything left is written at
  * `close()`. Part numbers count up per partition from 0 and every decision
  * depends only on the input's order, so the same input always yields the
  * same parts (re-ingestion replaces them).
@@ -57,6 +58,8 @@ export const MAX_SPARES = 2;
 export interface ParquetPartsOptions {
   rowsPerPart?: number;
   maxBufferedRows?: number;
+  /** Rows without one for a partition after which its buffer is written first (default: maxBufferedRows / 4). */
+  staleRows?: number;
   /** Page compression; default FWLAKE_PARQUET_CODEC or auto (see parquet-encoder.ts). */
   codec?: Codec;
 }
@@ -72,10 +75,13 @@ export class ParquetPartWriter implements RecordSink {
   buffersMade = 0;
   private readonly nextIndex = new Map<string, number>();
   private buffered = 0;
+  /** Records added so far: the clock of `RecordColumns.lastAdded`. */
+  private added = 0;
   private lastPartition = '';
   private lastBuffer: RecordColumns | undefined;
   private readonly rowsPerPart: number;
   private readonly maxBufferedRows: number;
+  private readonly staleRows: number;
   private readonly codec: Codec;
   /**
    * One output buffer for every part: a part is written out (writePart awaited) before the
@@ -92,6 +98,7 @@ export class ParquetPartWriter implements RecordSink {
   ) {
     this.rowsPerPart = opts.rowsPerPart ?? ROW_GROUP_ROWS;
     this.maxBufferedRows = opts.maxBufferedRows ?? MAX_BUFFERED_ROWS;
+    this.staleRows = opts.staleRows ?? Math.max(1, Math.floor(this.maxBufferedRows / 4));
     this.codec = opts.codec ?? defaultCodec();
   }
 
@@ -115,9 +122,10 @@ export class ParquetPartWriter implements RecordSink {
     this.lastPartition = partition;
     this.lastBuffer = buf;
     buf.add(record, rawBytes, rawStart, symbols);
+    buf.lastAdded = this.added++;
     this.buffered++;
     if (buf.rows >= this.rowsPerPart) return this.flush(partition);
-    if (this.buffered >= this.maxBufferedRows) return this.flush(this.largest());
+    if (this.buffered >= this.maxBufferedRows) return this.flush(this.toWriteOut());
     return undefined;
   }
 
@@ -127,6 +135,27 @@ export class ParquetPartWriter implements RecordSink {
 
   private keepSpare(buf: RecordColumns): void {
     if (this.spares.length < MAX_SPARES) this.spares.push(buf);
+  }
+
+  /**
+   * The partition to write out when the buffers are full: the one that has gone longest without
+   * a row, when that is more than staleRows rows ago, else the largest. Logs run in time order,
+   * so a partition that gets no rows has most likely had its last: written out, it makes room
+   * for the hour that is going on. Writing only the largest (before 2026-12-07) wrote the
+   * current hour's buffer again and again while each past hour's last rows sat in theirs until
+   * the end of the input: on 3M generator lines, 284 parts of 72 hours instead of 145, up to 7
+   * buffers at a time instead of 3, and 2.7% more bytes (smaller parts compress less well).
+   */
+  private toWriteOut(): string {
+    let stalest = '';
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const [partition, buf] of this.buffers) {
+      if (buf.lastAdded < oldest) {
+        stalest = partition;
+        oldest = buf.lastAdded;
+      }
+    }
+    return this.added - 1 - oldest > this.staleRows ? stalest : this.largest();
   }
 
   /** The partition with the most buffered rows (the first one on ties: Map order is deterministic). */

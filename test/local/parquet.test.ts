@@ -229,9 +229,40 @@ describe('ingest --format parquet', () => {
     for (let h = 0; h < 8; h++) hours.push(`h${h}`, `h${h}`, `h${h}`, `h${h + 1}`, `h${h}`);
     for (const p of hours) await w.add(p, Object.assign(new FirewallRecord(), { ts: 0 }));
     await w.close();
-    assert.equal(w.parts.reduce((n, x) => n + x.rows, 0), hours.length);
-    // Two spares: 5 buffers made for 9 partitions. With one spare it was 9, one for each.
-    assert.equal(w.buffersMade, 5);
+    assert.equal(
+      w.parts.reduce((n, x) => n + x.rows, 0),
+      hours.length,
+    );
+    // Two spares: 4 buffers made for 9 partitions. With one spare it is 9, one for each.
+    assert.equal(w.buffersMade, 4);
+  });
+
+  it('writes out the buffer of an hour that is over before the largest, so hours keep whole parts', async () => {
+    // Four hours of 6 lines, each hour's last line after the next hour's first.
+    const hours: string[] = [];
+    for (let h = 0; h < 4; h++) hours.push(...Array(5).fill(`h${h}`), `h${h + 1}`, `h${h}`);
+    const partsOf = async (staleRows: number) => {
+      const w = new ParquetPartWriter({ async writePart() {} }, PARQUET_PREFIX, {
+        rowsPerPart: 6,
+        maxBufferedRows: 6,
+        staleRows,
+      });
+      for (const p of hours) await w.add(p, Object.assign(new FirewallRecord(), { ts: 0 }));
+      await w.close();
+      return { parts: w.parts.map((x) => `${x.partition}:${x.rows}`).join(' '), made: w.buffersMade };
+    };
+    // An hour with no line for 2 rows is over: its last line goes out on its own, and each
+    // following hour fills a whole part.
+    assert.deepEqual(await partsOf(2), {
+      parts: 'h0:5 h0:1 h1:6 h1:1 h2:6 h2:1 h3:6 h4:1 h3:1',
+      made: 2,
+    });
+    // Largest first only (as before 2026-12-07): the current hour is written out in pieces, and
+    // h0's last line waits in a buffer of its own until the end.
+    assert.deepEqual(await partsOf(Number.POSITIVE_INFINITY), {
+      parts: 'h0:5 h1:5 h2:3 h2:3 h1:2 h3:4 h3:3 h0:1 h2:1 h4:1',
+      made: 4,
+    });
   });
 
   it('encodes nulls, empty batches of columns and large bigints', () => {

@@ -119,6 +119,8 @@ export class RecordColumns {
   private readonly append = appenderFor(this.buffers);
   private readonly raw = this.buffers[COLUMNS.findIndex((c) => c.name === RAW)] as PlainStringBuffer;
   rows = 0;
+  /** When the last row came, on the clock of the part writer that owns this buffer set. */
+  lastAdded = 0;
 
   /**
    * `rawBytes`, when not null, holds record.raw as ASCII bytes from `rawStart`: they are
