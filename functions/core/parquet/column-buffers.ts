@@ -681,9 +681,15 @@ export class NumberBuffer implements ColumnBuffer {
   /** How many values: vals[0..values) are the non-null rows' values. */
   protected values = 0;
   protected readonly int64: boolean;
-  /** What collect() found: the values' min and max. */
-  protected min = 0;
-  protected max = 0;
+  /**
+   * What collect() found: the values' min and max. They start as NaN, a double, not 0: V8 then
+   * keeps them as doubles from the first NumberBuffer on. Started as 0 (a small integer), the
+   * first part's timestamps made V8 change the field to a double there, which gave every
+   * NumberBuffer a new hidden class in the middle of the ingest and threw away the optimized
+   * code that had seen the old one (the appender, ingestLines: "wrong map" in --trace-deopt).
+   */
+  protected min = Number.NaN;
+  protected max = Number.NaN;
   /**
    * 1000 when every value is a multiple of 1000 (epoch-ms timestamps of syslog stamps, which
    * have whole seconds): the dictionary then indexes its direct table by (v - min) / 1000, and

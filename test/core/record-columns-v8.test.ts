@@ -1,3 +1,5 @@
+// What V8 makes of RecordColumns, checked in child nodes with V8's own flags.
+//
 // Every RecordColumns (one per partition buffered at a time) must share one appender's feedback
 // and optimized code. When each made its own with `new Function`, V8 interpreted, profiled and
 // compiled each one again once its compilation cache had aged: in a 3M-line ingest, which made
@@ -12,6 +14,7 @@ import { runInV8Child } from '../support/v8-child.ts';
 const entry = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 const RECORD_COLUMNS = entry('../../functions/core/parquet/record-columns.ts');
 const RECORD = entry('../../functions/core/record.ts');
+const CODEC = entry('../../functions/core/parquet/codec.ts');
 
 /** Buffer sets made one after the other, each given enough rows for V8 to optimize its appender. */
 const SETS = 6;
@@ -51,5 +54,27 @@ describe('RecordColumns appender', () => {
       compiled.length <= SETS / 2,
       `append compiled ${compiled.length} times for ${SETS} buffer sets: their appenders share no code`,
     );
+  });
+
+  it('keeps the hidden class of every column buffer through the first encode', async () => {
+    // A NumberBuffer's min and max once started as 0, a small integer; the first encode stored
+    // a timestamp (a double) there, V8 gave NumberBuffer a new hidden class, and the optimized
+    // code that had seen the old one (the appender, ingestLines) was thrown away mid-ingest.
+    const out = await runInV8Child(
+      [RECORD_COLUMNS, RECORD, CODEC],
+      ['--allow-natives-syntax'],
+      `
+      const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)');
+      const before = new m.RecordColumns();
+      const encoded = new m.RecordColumns();
+      const r = new m.FirewallRecord();
+      r.ts = 1795000000123; r.host = 'fw1'; r.src = '192.0.2.1'; r.tcp_seq = 4000000000; r.raw = 'x';
+      encoded.add(r);
+      encoded.toParquet({ codec: m.UNCOMPRESSED });
+      const changed = encoded.buffers.flatMap((b, i) => sameMap(b, before.buffers[i]) ? [] : [i + ':' + b.constructor.name]);
+      console.log('changed [' + changed.join(' ') + '] of', encoded.buffers.length);
+    `,
+    );
+    assert.match(out, /changed \[\] of \d+/, out);
   });
 });
