@@ -75,7 +75,7 @@ const SYMBOL_OF: Readonly<Record<string, number>> = SYMBOL_COLUMNS;
  * of the same source only while its compilation cache keeps it, and full collections age that
  * cache out: each later set's appender was interpreted, profiled and compiled again (~25 ms of
  * TurboFan, more after its deopts). A 3M-line ingest, which made a new set every hour, compiled
- * `append` 125 times for 3.2 s (test/core/record-columns-appender.test.ts).
+ * `append` 125 times for 3.2 s (test/core/record-columns-v8.test.ts).
  */
 function appenderFactory(): (buffers: readonly ColumnBuffer[]) => Append {
   const names = COLUMNS.map((c) => {
