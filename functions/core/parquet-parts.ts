@@ -48,10 +48,10 @@ export const MAX_BUFFERED_ROWS = 28_672;
  * hours (hosts' clocks differ), so two buffers are in use while a third is written out. With
  * one spare, each hour of a big input made a buffer new: 73 in a 3M-line ingest of 72 hours,
  * each one's arrays grown and first touched again and the old ones left to the collector.
- * With two: 7 made; 3M lines in 12.0-12.9 s instead of 13.5-14.3 (one core, 3 alternated
- * runs each), peak 201 MB instead of 223-232. On 10M lines 2 made instead of 73, peak 169 MB
- * instead of 186 (one run each; times within noise). A spare holds the arrays of at most
- * MAX_BUFFERED_ROWS rows (~15-25 MB).
+ * With two: 7 made (2 since finished hours go first, see toWriteOut); 3M lines in 12.0-12.9 s
+ * instead of 13.5-14.3 (one core, 3 alternated runs each), peak 201 MB instead of 223-232. On
+ * 10M lines 2 made instead of 73, peak 169 MB instead of 186 (one run each; times within
+ * noise). A spare holds the arrays of at most MAX_BUFFERED_ROWS rows (~15-25 MB).
  */
 export const MAX_SPARES = 2;
 
