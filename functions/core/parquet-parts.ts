@@ -7,8 +7,8 @@
  * when it reaches `rowsPerPart`; and when all buffers together reach
  * `maxBufferedRows`, one is written out, so memory stays bounded however the
  * input interleaves its hours: the one that has gone longest without a row if
- * that is more than `staleRows` rows ago (its hour is over), else the largest. Everything left is written at
- * `close()`. Part numbers count up per partition from 0 and every decision
+ * that is more than `staleRows` rows ago (its hour is over), else the largest.
+ * Everything left is written at `close()`. Part numbers count up per partition from 0 and every decision
  * depends only on the input's order, so the same input always yields the
  * same parts (re-ingestion replaces them).
  */
@@ -144,7 +144,7 @@ export class ParquetPartWriter implements RecordSink {
    * for the hour that is going on. Writing only the largest (before 2026-12-07) wrote the
    * current hour's buffer again and again while each past hour's last rows sat in theirs until
    * the end of the input: on 3M generator lines, 284 parts of 72 hours instead of 145, up to 7
-   * buffers at a time instead of 3, and 2.7% more bytes (smaller parts compress less well).
+   * buffers at a time instead of 2, and 2.7% more bytes (smaller parts compress less well).
    */
   private toWriteOut(): string {
     let stalest = '';
