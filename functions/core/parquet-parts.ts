@@ -8,9 +8,9 @@
  * `maxBufferedRows`, one is written out, so memory stays bounded however the
  * input interleaves its hours: the one that has gone longest without a row if
  * that is more than `staleRows` rows ago (its hour is over), else the largest.
- * Everything left is written at `close()`. Part numbers count up per partition from 0 and every decision
- * depends only on the input's order, so the same input always yields the
- * same parts (re-ingestion replaces them).
+ * Everything left is written at `close()`. Part numbers count up per
+ * partition from 0 and every decision depends only on the input's order, so
+ * the same input always yields the same parts (re-ingestion replaces them).
  */
 import { ByteWriter } from 'hyparquet-writer';
 import type { RecordSink } from './ingest.ts';
