@@ -5,7 +5,8 @@
 // compiled each one again once its compilation cache had aged: in a 3M-line ingest, which made
 // a new buffer set every hour, that was 125 TurboFan compilations of `append`, 3.2 s on the
 // ingest's one core. Checked in a child node with --trace-opt, by counting the compilations of
-// `append`.
+// `append`. And no column buffer may change its hidden class once the ingest is under way (a
+// child node with --allow-natives-syntax compares them with %HaveSameMap).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,7 @@ const CODEC = entry('../../functions/core/parquet/codec.ts');
 const SETS = 6;
 const ROWS = 20_000;
 
-describe('RecordColumns appender', () => {
+describe('RecordColumns and V8', () => {
   it(`${SETS} buffer sets compile their appender once between them, not once each`, async () => {
     const out = await runInV8Child(
       [RECORD_COLUMNS, RECORD],
