@@ -71,8 +71,7 @@ export class ParquetPartWriter implements RecordSink {
    * A pool without a bound is what made the peak grow with the input (797 MB on 10M lines).
    */
   private readonly spares: RecordColumns[] = [];
-  /** Buffers made new rather than taken from the spares: a figure for tests and benchmarks. */
-  buffersMade = 0;
+  private made = 0;
   private readonly nextIndex = new Map<string, number>();
   private buffered = 0;
   /** Records added so far: the clock of `RecordColumns.lastAdded`. */
@@ -115,7 +114,7 @@ export class ParquetPartWriter implements RecordSink {
       buf = this.spares.pop();
       if (buf === undefined) {
         buf = new RecordColumns();
-        this.buffersMade++;
+        this.made++;
       }
       this.buffers.set(partition, buf);
     }
@@ -127,6 +126,11 @@ export class ParquetPartWriter implements RecordSink {
     if (buf.rows >= this.rowsPerPart) return this.flush(partition);
     if (this.buffered >= this.maxBufferedRows) return this.flush(this.toWriteOut());
     return undefined;
+  }
+
+  /** Buffers made new rather than taken from the spares: a figure for tests and benchmarks. */
+  get buffersMade(): number {
+    return this.made;
   }
 
   async close(): Promise<void> {

@@ -251,8 +251,8 @@ describe('ingest --format parquet', () => {
       await w.close();
       return { parts: w.parts.map((x) => `${x.partition}:${x.rows}`).join(' '), made: w.buffersMade };
     };
-    // An hour with no line for 2 rows is over: its last line goes out on its own, and each
-    // following hour fills a whole part.
+    // An hour with no line for more than 2 rows is over: its last line goes out on its own, and
+    // each following hour fills a whole part.
     assert.deepEqual(await partsOf(2), {
       parts: 'h0:5 h0:1 h1:6 h1:1 h2:6 h2:1 h3:6 h4:1 h3:1',
       made: 2,

@@ -36,13 +36,16 @@ const DELTA_COLUMNS = new Set(['line_no']);
 const RAW = 'raw';
 const PLAIN_COLUMNS = new Set([RAW]);
 
+/** A string column kept in a StringDictBuffer (all but the free text): the ones that can take symbols. */
+const isDictString = (c: Column): boolean => c.type === 'string' && !PLAIN_COLUMNS.has(c.name);
+
 function bufferFor(c: Column): ColumnBuffer {
   const elements = columnElements(c);
   const leaf = elements[elements.length - 1];
   const path = elements.length === 1 ? [c.name] : [c.name, 'list', 'element'];
   switch (c.type) {
     case 'string':
-      return PLAIN_COLUMNS.has(c.name) ? new PlainStringBuffer(leaf, path) : new StringDictBuffer(leaf, path);
+      return isDictString(c) ? new StringDictBuffer(leaf, path) : new PlainStringBuffer(leaf, path);
     case 'int':
     case 'bigint':
     case 'timestamp':
@@ -88,9 +91,8 @@ function appenderFactory(): (buffers: readonly ColumnBuffer[]) => Append {
       if (n === RAW) return '';
       const k = SYMBOL_OF[n];
       if (k === undefined) return `v = r.${n}; if (v !== null) b${i}.set(row, v);`;
-      // bufferFor makes a StringDictBuffer (which has setSymbol/setIpv4) for exactly these.
-      if (COLUMNS[i].type !== 'string' || PLAIN_COLUMNS.has(n))
-        throw new Error(`symbol column ${n} is not a dictionary string column`);
+      // Only a StringDictBuffer has setSymbol/setIpv4.
+      if (!isDictString(COLUMNS[i])) throw new Error(`symbol column ${n} is not a dictionary string column`);
       if (!IPV4_MARK_COLUMNS.has(n))
         return `v = r.${n}; if (v !== null) { if (y !== null && y[${k}] >= 0) b${i}.setSymbol(row, v, y[${k}]); else b${i}.set(row, v); }`;
       return `v = r.${n}; if (v !== null) { m = y === null ? -1 : y[${k}]; if (m >= 0) b${i}.setSymbol(row, v, m); else if (m !== -1) b${i}.setIpv4(row, ipv4OfMark(m)); else b${i}.set(row, v); }`;
