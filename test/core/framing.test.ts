@@ -22,23 +22,62 @@ interface Parsed {
 
 const out = new Header();
 
+/** The header as parseSyslogHeader reads it from the string alone, or from the line's bytes at `byteStart` too. */
+function readHeader(
+  line: string,
+  nfStart: number,
+  ref: number,
+  bytes: Uint8Array | null,
+  byteStart: number,
+): Parsed {
+  const err = parseSyslogHeader(line, nfStart, ref, out, bytes, byteStart);
+  return {
+    err,
+    tsMs: err === null ? out.tsMs : null,
+    host: err === null ? out.host : null,
+    uptime: err === null ? out.uptime : null,
+    prefix: err === null ? line.slice(out.prefixStart, nfStart) : '',
+    prefixStart: err === null ? out.prefixStart : -1,
+    nfStart,
+  };
+}
+
+/**
+ * `line` within a buffer, one byte per character, after `at` bytes of another line: how ingest
+ * hands a line's bytes to the parser. Null when the line is not ASCII (ingest then passes none).
+ */
+function bytesOf(line: string, at: number): Uint8Array | null {
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) > 127) return null;
+  const b = new Uint8Array(at + line.length + 1);
+  b.fill(0x41, 0, at); // 'A'
+  for (let i = 0; i < line.length; i++) b[at + i] = line.charCodeAt(i);
+  b[at + line.length] = 10;
+  return b;
+}
+
+/**
+ * The header of `line`, read from the string; for an ASCII line it is also read from its bytes
+ * (as ingest reads it, which takes the faster paths for the usual header), and the two must agree.
+ */
 function parse(line: string, ref = REF): Parsed {
   const nfStart = line.indexOf('IN=');
   assert.ok(nfStart >= 0, 'test line must contain IN=');
-  const err = parseSyslogHeader(line, nfStart, ref, out);
-  assert.ok(
-    out.prefixStart >= 0 && out.prefixStart <= nfStart,
-    `prefixStart ${out.prefixStart} <= ${nfStart}`,
-  );
-  return {
-    err,
-    tsMs: out.tsMs,
-    host: out.host,
-    uptime: out.uptime,
-    prefix: line.slice(out.prefixStart, nfStart),
-    prefixStart: out.prefixStart,
-    nfStart,
-  };
+  const fromString = readHeader(line, nfStart, ref, null, 0);
+  if (fromString.err === null) {
+    assert.ok(
+      fromString.prefixStart >= 0 && fromString.prefixStart <= nfStart,
+      `prefixStart ${fromString.prefixStart} <= ${nfStart}`,
+    );
+  }
+  const bytes = bytesOf(line, 7);
+  if (bytes !== null) {
+    assert.deepEqual(
+      readHeader(line, nfStart, ref, bytes, 7),
+      fromString,
+      `bytes and string disagree on ${JSON.stringify(line)}`,
+    );
+  }
+  return fromString;
 }
 
 function expectHeader(
@@ -638,5 +677,92 @@ describe('parseJournalJson', () => {
       tsMs: null,
       host: null,
     });
+  });
+});
+
+describe('a header read from the line bytes', () => {
+  // Ingest hands the parser each line's bytes, and the usual `Mmm dd hh:mm:ss host kernel: `
+  // header is then read by a path of its own: it must read every header exactly as the general
+  // one does, and leave whatever is not that header to it. `parse` checks both ways agree.
+  const base = 'Sep 17 22:26:23 fw1.example.net kernel: [12345.678901] [UFW BLOCK] ';
+  const alphabet = [...'0123456789 :.[]-_abcdekrnlNSepFb<>Z+T\t'];
+
+  it('agrees with the string path on every header one character away from the usual ones', () => {
+    for (const h of [base, base.replace('17', ' 7'), base.replace('[12345.678901] ', '')]) {
+      for (let i = 0; i < 45; i++) {
+        for (const c of alphabet) {
+          parse(h.slice(0, i) + c + h.slice(i + 1) + NF); // replaced
+          parse(h.slice(0, i) + c + h.slice(i) + NF); // inserted
+        }
+        parse(h.slice(0, i) + h.slice(i + 1) + NF); // deleted
+      }
+    }
+  });
+
+  it('agrees with the string path where the usual header is cut short or stretched', () => {
+    for (const h of [
+      'Sep 17 22:26:23  kernel: ', // no host
+      'Sep 17 22:26:23 kernel: ', // the tag where the host would be
+      'Sep 17 22:26:23 fw1 kernel:', // the tag without its space, IN= right after
+      'Sep 17 22:26:23 fw1 kernel[7]: ',
+      'Sep 17 22:26:23 fw1 ',
+      'Sep 17 22:26:23 ',
+      'Sep 17 22:26:23',
+      'Sep 17 22:26:23.5 fw1 kernel: ',
+      'Sep 7 22:26:23 fw1 kernel: ',
+      'sep 17 22:26:23 fw1 kernel: ',
+      'SEP 17 22:26:23 fw1 kernel: ',
+      'Feb 29 10:00:00 fw1 kernel: ',
+      '\ufeffSep 17 22:26:23 fw1 kernel: ',
+    ]) {
+      parse(h + NF);
+    }
+  });
+
+  it('agrees with the string path on headers a few random edits away from the usual one', () => {
+    const edit = fc.record({
+      at: fc.integer({ min: 0, max: base.length - 1 }),
+      op: fc.constantFrom('replace', 'insert', 'delete'),
+      c: fc.constantFrom(...alphabet),
+    });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 0, maxLength: 3 }), fc.boolean(), (edits, withUptime) => {
+        let h = withUptime ? base : base.replace('[12345.678901] ', '');
+        for (const { at, op, c } of edits) {
+          const i = Math.min(at, h.length);
+          h =
+            op === 'replace'
+              ? h.slice(0, i) + c + h.slice(i + 1)
+              : op === 'insert'
+                ? h.slice(0, i) + c + h.slice(i)
+                : h.slice(0, i) + h.slice(i + 1);
+        }
+        parse(h + NF);
+      }),
+      { numRuns: 5_000, seed: 20261207 },
+    );
+  });
+
+  it('reads the usual header, day padded or not, near a year end, with and without an uptime', () => {
+    expectHeader(`Sep 17 22:26:23 fw1 kernel: ${NF}`, { tsMs: SEP17, host: 'fw1', prefix: '' });
+    expectHeader(`Sep  7 22:26:23 fw1 kernel: [UFW BLOCK] ${NF}`, {
+      tsMs: Date.UTC(2026, 8, 7, 22, 26, 23),
+      host: 'fw1',
+      prefix: '[UFW BLOCK] ',
+    });
+    expectHeader(
+      `Dec 31 23:59:59 fw1 kernel: [  42.000001] ${NF}`,
+      { tsMs: Date.UTC(2025, 11, 31, 23, 59, 59), host: 'fw1', prefix: '', uptime: 42.000001 },
+      Date.UTC(2026, 0, 1, 0, 0, 5),
+    );
+    for (const bad of [
+      'Sep 31 22:26:23',
+      'Sep 17 24:26:23',
+      'Sep 17 22:60:23',
+      'Sep 00 22:26:23',
+      'Sen 17 22:26:23',
+    ]) {
+      assert.match(parse(`${bad} fw1 kernel: ${NF}`).err ?? '', /invalid date/, bad);
+    }
   });
 });
