@@ -18,10 +18,13 @@
  *   kern.log:12:Sep 17 ...                             leading grep junk (file name, line number)
  *
  * Speed matters (this runs on every line of multi-GB inputs), so the hot path is a
- * hand-written scanner over charCodeAt: no regular expressions, and no allocation except the
- * host substring, which is reused while consecutive lines share a host (V8 may also box the
- * tsMs double). The usual `host kernel: ` run is matched against the previous line's in one
- * native indexOf, and the day's epoch is cached, since consecutive lines share both.
+ * hand-written scanner: no regular expressions, and no allocation except the host substring,
+ * which is reused while consecutive lines share a host (V8 may also box the tsMs double). When
+ * the caller has the line's bytes (ingest always does), the usual `Mmm dd hh:mm:ss host kernel: `
+ * is read from them in one function (usualHeader); every other header, and every line given
+ * without its bytes, goes through the general scanner over charCodeAt, where the usual
+ * `host kernel: ` run is matched against the previous line's in one native indexOf. The day's
+ * epoch is cached either way, since consecutive lines share it.
  */
 import { StringCache } from './string-cache.ts';
 
@@ -565,9 +568,10 @@ function usualHeader(
   out: Header,
 ): boolean {
   const qe = q + end;
-  if (q + 17 > qe || b[q + 3] !== SP || b[q + 6] !== SP || b[q + 9] !== COLON || b[q + 12] !== COLON)
+  // Room for the stamp, a space and a host; then the fixed places of `Mmm dd hh:mm:ss ` (no fraction).
+  if (q + 17 > qe) return false;
+  if (b[q + 3] !== SP || b[q + 6] !== SP || b[q + 9] !== COLON || b[q + 12] !== COLON || b[q + 15] !== SP)
     return false;
-  if (b[q + 15] !== SP) return false;
   const month = monthIndex(b[q], b[q + 1], b[q + 2]);
   const day = b[q + 4] === SP ? oneDigit(b[q + 5]) : twoDigits(b, q + 4);
   const h = twoDigits(b, q + 7);
@@ -787,7 +791,8 @@ function headerAt(line: string, p: number, end: number, referenceMs: number, out
  * prefix (`filter/INPUT: IN=`) are never taken for the junk separator.
  *
  * `bytes`, when given, hold the line's characters one per byte from `byteStart` (an ASCII line's
- * UTF-8): the host is then read from them, which is faster. Same result either way.
+ * UTF-8): the usual header, or else the host, is then read from them, which is faster. Same
+ * result either way (test/core/framing.test.ts reads every header it tests both ways).
  */
 export function parseSyslogHeader(
   line: string,
